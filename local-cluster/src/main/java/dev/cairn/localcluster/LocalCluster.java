@@ -1,0 +1,427 @@
+package dev.cairn.localcluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.cairn.localcluster.process.CdsArchive;
+import dev.cairn.localcluster.process.JavaCommand;
+import dev.cairn.localcluster.process.ManagedProcess;
+import dev.cairn.localcluster.process.Ports;
+import dev.cairn.localcluster.process.Readiness;
+import dev.cairn.localcluster.store.Stores;
+
+/**
+ * The whole Cairn suite on this machine: stores, N replicas of every service, the gateways and
+ * nginx in front. {@code bin/cairn up} runs one; end-to-end tests and benchmarks start one per
+ * test run through {@link #start(ClusterSpec)} and kill and restart its replicas.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+    private static final Duration STOP_GRACE = Duration.ofSeconds(25);
+
+    private final ClusterSpec spec;
+    private final Path runDirectory;
+    private final Stores stores = new Stores();
+    private final Map<String, List<ManagedProcess>> replicas = new LinkedHashMap<>();
+    private final List<ManagedProcess> gateways = new ArrayList<>();
+    private final Map<String, CdsArchive> archives = new LinkedHashMap<>();
+    private ManagedProcess nginx;
+    private String frontUrl;
+    private Thread shutdownHook;
+    private volatile boolean closed;
+
+    private LocalCluster(ClusterSpec spec) {
+        this.spec = spec;
+        this.runDirectory = spec.home.resolve("runs").resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
+    }
+
+    /** Starts everything and returns once every process is ready and the front answers. */
+    public static LocalCluster start(ClusterSpec spec) {
+        LocalCluster cluster = new LocalCluster(spec);
+        try {
+            cluster.startAll();
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.writeState(ClusterState.FAILED);
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        checkJars();
+        Path dataDirectory = spec.home.resolve("data");
+        prepareDirectories(dataDirectory);
+        shutdownHook = new Thread(this::close, "cairn-local-cluster-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+
+        Path logs = runDirectory.resolve("logs");
+        Stores.Endpoints endpoints = stores.start(new Stores.StoreOptions(dataDirectory, logs,
+                spec.mongoBackend == ClusterSpec.MongoBackend.H2, spec.mongoHeap, spec.mongoUri, spec.redisUri,
+                spec.postgresUrl, spec.postgresUser,
+                spec.postgresPassword != null ? spec.postgresPassword : secret(dataDirectory, "postgres-password")));
+
+        long launcherPid = ProcessHandle.current().pid();
+        prepareArchives(endpoints, launcherPid);
+        for (ServiceCatalog.Service service : ServiceCatalog.SERVICES) {
+            List<ManagedProcess> list = new ArrayList<>();
+            for (int i = 1; i <= spec.replicasOf(service.name()); i++) {
+                int port = Ports.free();
+                list.add(javaProcess(service.name() + "-" + i, service.name(), port, Path.of(service.jarPath()),
+                        serviceEnvironment(service, port, endpoints, launcherPid), spec.jvmOptions));
+            }
+            replicas.put(service.name(), list);
+        }
+
+        boolean withNginx = switch (spec.nginx) {
+            case OFF -> false;
+            case ON -> true;
+            case AUTO -> NginxFront.executable().isPresent();
+        };
+        int frontPort = spec.frontPort == 0 ? Ports.free() : spec.frontPort;
+        if (!Ports.isFree(frontPort)) {
+            throw new IllegalStateException("Port " + frontPort + " is in use; choose another with --port");
+        }
+        List<Integer> gatewayPorts = new ArrayList<>();
+        for (int i = 1; i <= spec.gateways; i++) {
+            int port = (!withNginx && i == 1) ? frontPort : Ports.free();
+            gatewayPorts.add(port);
+            gateways.add(javaProcess(ServiceCatalog.GATEWAY + "-" + i, ServiceCatalog.GATEWAY, port,
+                    Path.of(ServiceCatalog.GATEWAY, "target", ServiceCatalog.GATEWAY + ".jar"),
+                    gatewayEnvironment(port, launcherPid), spec.jvmOptions));
+        }
+        if (withNginx) {
+            Path executable = NginxFront.executable()
+                    .orElseThrow(() -> new IllegalStateException("nginx is not installed (bin/cairn setup installs it)"));
+            nginx = NginxFront.create(executable, frontPort, gatewayPorts, runDirectory, logs.resolve("nginx.log"));
+        }
+        frontUrl = "http://127.0.0.1:" + frontPort;
+
+        List<ManagedProcess> all = applicationProcesses();
+        writeState(ClusterState.STARTING);
+        all.forEach(ManagedProcess::start);
+        writeState(ClusterState.STARTING);
+        awaitAll(all, spec.readyTimeout);
+        awaitFront(Duration.ofSeconds(30));
+        writeState(ClusterState.READY);
+    }
+
+    private ManagedProcess javaProcess(String name, String role, int port, Path jar, Map<String, String> environment,
+            List<String> jvmOptions) {
+        Path log = runDirectory.resolve("logs").resolve(name + ".log");
+        CdsArchive archive = archives.get(role);
+        List<String> command = archive != null ? archive.command(jvmOptions)
+                : JavaCommand.jar(jvmOptions, spec.repositoryRoot.resolve(jar), List.of());
+        return new ManagedProcess(name, role, port, command, environment, log, spec.repositoryRoot,
+                Readiness.http(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness")));
+    }
+
+    /**
+     * Makes (or reuses) a CDS archive of every jar, two at a time, with the same settings the
+     * replicas get. Needs the stores, since the training run refreshes the application context.
+     */
+    private void prepareArchives(Stores.Endpoints endpoints, long launcherPid) {
+        if (!spec.appCds) {
+            return;
+        }
+        Map<String, Path> jars = new LinkedHashMap<>();
+        Map<String, Map<String, String>> environments = new LinkedHashMap<>();
+        for (ServiceCatalog.Service service : ServiceCatalog.SERVICES) {
+            jars.put(service.name(), spec.repositoryRoot.resolve(service.jarPath()));
+            environments.put(service.name(), serviceEnvironment(service, Ports.free(), endpoints, launcherPid));
+        }
+        jars.put(ServiceCatalog.GATEWAY, spec.repositoryRoot.resolve(Path.of(ServiceCatalog.GATEWAY, "target", ServiceCatalog.GATEWAY + ".jar")));
+        environments.put(ServiceCatalog.GATEWAY, commonEnvironment(Ports.free(), launcherPid));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Map<String, Future<CdsArchive>> pending = new LinkedHashMap<>();
+            jars.forEach((role, jar) -> pending.put(role, pool.submit(() -> CdsArchive.prepare(jar, spec.jvmOptions,
+                    environments.get(role), runDirectory.resolve("logs").resolve("cds-" + role + ".log")))));
+            for (Map.Entry<String, Future<CdsArchive>> entry : pending.entrySet()) {
+                try {
+                    CdsArchive archive = entry.getValue().get();
+                    if (archive != null) {
+                        archives.put(entry.getKey(), archive);
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    System.err.println("No class-data archive for " + entry.getKey() + ": " + e.getCause().getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Map<String, String> serviceEnvironment(ServiceCatalog.Service service, int port, Stores.Endpoints endpoints,
+            long launcherPid) {
+        Map<String, String> env = commonEnvironment(port, launcherPid);
+        env.put("SPRING_MONGODB_URI", endpoints.mongoUri());
+        env.put("SPRING_DATA_REDIS_URL", endpoints.redisUri());
+        if (service.postgresDb() != null) {
+            env.put("SPRING_DATASOURCE_URL", endpoints.postgresDatabaseUrl(service.postgresDb()));
+            env.put("SPRING_DATASOURCE_USERNAME", endpoints.postgresUser());
+            env.put("SPRING_DATASOURCE_PASSWORD", endpoints.postgresPassword());
+        }
+        return env;
+    }
+
+    private Map<String, String> gatewayEnvironment(int port, long launcherPid) {
+        Map<String, String> env = commonEnvironment(port, launcherPid);
+        Map<String, Object> services = new LinkedHashMap<>();
+        replicas.forEach((service, list) -> services.put(service,
+                Map.of("uris", list.stream().map(p -> "http://127.0.0.1:" + p.port()).toList())));
+        Map<String, Object> json = Map.of("cairn", Map.of("gateway", Map.of("services", services)));
+        env.put("SPRING_APPLICATION_JSON", JsonMapper.builder().build().writeValueAsString(json));
+        return env;
+    }
+
+    private Map<String, String> commonEnvironment(int port, long launcherPid) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("SERVER_PORT", String.valueOf(port));
+        env.put("SERVER_ADDRESS", "127.0.0.1");
+        env.put("CAIRN_PARENT_PID", String.valueOf(launcherPid));
+        if (spec.jsonLogs) {
+            env.put("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs");
+        }
+        env.putAll(spec.extraEnvironment);
+        return env;
+    }
+
+    private void checkJars() {
+        List<String> missing = ServiceCatalog.jarPaths().stream()
+                .filter(jar -> !Files.isRegularFile(spec.repositoryRoot.resolve(jar)))
+                .toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("Not built yet: " + missing + ". Run ./mvnw -DskipTests package (bin/cairn up does).");
+        }
+    }
+
+    private void prepareDirectories(Path dataDirectory) {
+        try {
+            if (spec.freshData && Files.exists(dataDirectory)) {
+                try (Stream<Path> paths = Files.walk(dataDirectory)) {
+                    paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
+            }
+            Files.createDirectories(dataDirectory);
+            Files.createDirectories(runDirectory.resolve("logs"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A per-installation secret, generated once and kept in {@code data/secrets} (mode 600). */
+    static String secret(Path dataDirectory, String name) {
+        Path file = dataDirectory.resolve("secrets").resolve(name);
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file).trim();
+            }
+            Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            String value = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            Files.writeString(file, value);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            return value;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create secret " + file, e);
+        }
+    }
+
+    private static void awaitAll(List<ManagedProcess> processes, Duration timeout) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, processes.size()));
+        try {
+            List<Future<?>> waits = new ArrayList<>();
+            for (ManagedProcess process : processes) {
+                waits.add(pool.submit(() -> process.awaitReady(timeout)));
+            }
+            for (Future<?> wait : waits) {
+                try {
+                    wait.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while starting", e);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void awaitFront(Duration timeout) {
+        Readiness health = Readiness.http(URI.create(frontUrl + "/api/health"));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (health.isReady()) {
+                return;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        throw new IllegalStateException(frontUrl + "/api/health did not report every service ready within " + timeout.toSeconds() + " s");
+    }
+
+    // ---- the Java API used by end-to-end tests and benchmarks ----
+
+    /** The URL clients use: nginx when it runs, otherwise the first gateway. */
+    public String frontUrl() {
+        return frontUrl;
+    }
+
+    public List<ManagedProcess> replicas(String service) {
+        List<ManagedProcess> list = replicas.get(service);
+        if (list == null) {
+            throw new IllegalArgumentException("unknown service " + service);
+        }
+        return List.copyOf(list);
+    }
+
+    public List<ManagedProcess> gateways() {
+        return List.copyOf(gateways);
+    }
+
+    public List<String> gatewayUrls() {
+        return gateways.stream().map(g -> "http://127.0.0.1:" + g.port()).toList();
+    }
+
+    public boolean hasNginx() {
+        return nginx != null;
+    }
+
+    public Stores stores() {
+        return stores;
+    }
+
+    public Path runDirectory() {
+        return runDirectory;
+    }
+
+    public static String url(ManagedProcess process) {
+        return "http://127.0.0.1:" + process.port();
+    }
+
+    /** SIGKILLs a replica, as when its machine or container dies. */
+    public void kill(ManagedProcess process) {
+        process.kill();
+        writeState(ClusterState.READY);
+    }
+
+    /** Starts a stopped or killed process again on the same port and waits until it is ready. */
+    public void restart(ManagedProcess process) {
+        if (process.isAlive()) {
+            process.stop(STOP_GRACE);
+        }
+        process.start();
+        process.awaitReady(spec.readyTimeout);
+        writeState(ClusterState.READY);
+    }
+
+    private List<ManagedProcess> applicationProcesses() {
+        List<ManagedProcess> all = new ArrayList<>();
+        replicas.values().forEach(all::addAll);
+        all.addAll(gateways);
+        if (nginx != null) {
+            all.add(nginx);
+        }
+        return all;
+    }
+
+    private void writeState(String status) {
+        List<ClusterState.Entry> entries = new ArrayList<>();
+        List<ManagedProcess> processes = new ArrayList<>(stores.processes());
+        processes.addAll(applicationProcesses());
+        for (ManagedProcess p : processes) {
+            entries.add(new ClusterState.Entry(p.name(), p.role(), p.port(), p.pid(), startInstant(p.pid()),
+                    p.readiness().toString(), p.log().toString()));
+        }
+        long postgresPid = stores.postgresPid();
+        if (postgresPid > 0) {
+            entries.add(new ClusterState.Entry("postgres", "postgres", 0, postgresPid, startInstant(postgresPid), null,
+                    runDirectory.resolve("logs/postgres.log").toString()));
+        }
+        new ClusterState(status, ProcessHandle.current().pid(), frontUrl, runDirectory.toString(), Instant.now(), entries)
+                .write(spec.home);
+    }
+
+    private static Instant startInstant(long pid) {
+        return pid <= 0 ? null : ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()).orElse(null);
+    }
+
+    /** Stops nginx and the gateways first, then the services (gracefully, in parallel), then the stores. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            writeState(ClusterState.STOPPING);
+        } catch (RuntimeException ignored) {
+            // the state file is advisory; stopping matters more
+        }
+        List<ManagedProcess> front = new ArrayList<>(gateways);
+        if (nginx != null) {
+            front.add(0, nginx);
+        }
+        stopInParallel(front);
+        List<ManagedProcess> services = new ArrayList<>();
+        replicas.values().forEach(services::addAll);
+        stopInParallel(services);
+        stores.close();
+        ClusterState.read(spec.home).filter(s -> s.launcherPid() == ProcessHandle.current().pid())
+                .ifPresent(s -> ClusterState.delete(spec.home));
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down
+            }
+        }
+    }
+
+    private static void stopInParallel(List<ManagedProcess> processes) {
+        if (processes.isEmpty()) {
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(processes.size());
+        processes.forEach(p -> pool.submit(() -> p.stop(STOP_GRACE)));
+        pool.shutdown();
+        try {
+            pool.awaitTermination(STOP_GRACE.toSeconds() + 15, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
