@@ -133,6 +133,7 @@ public final class CairnCli {
         if (detach) {
             return detach(root, home, forwarded);
         }
+        stopOnInterrupt();
         System.out.println("Starting Cairn (logs in " + home.resolve("runs") + ") ...");
         long started = System.nanoTime();
         LocalCluster cluster = LocalCluster.start(spec);
@@ -146,6 +147,15 @@ public final class CairnCli {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * Ctrl-C stops the suite even when this JVM was started with SIGINT ignored (as background
+     * jobs of non-interactive shells are): exiting runs the shutdown hook that stops every process.
+     */
+    @SuppressWarnings("removal")
+    private static void stopOnInterrupt() {
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> new Thread(() -> System.exit(130), "cairn-interrupt").start());
     }
 
     private static void applyPostgresCredentials(ClusterSpec.Builder builder, List<String> args) {

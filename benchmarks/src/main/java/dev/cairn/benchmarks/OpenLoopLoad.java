@@ -1,0 +1,74 @@
+package dev.cairn.benchmarks;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Requests at a fixed arrival rate, whatever the server does (open loop): latency is measured
+ * from when a request was due, not when it was sent, so a stalled server cannot hide its
+ * stall by slowing the client down (no coordinated omission).
+ */
+public final class OpenLoopLoad {
+
+    /** Latency percentiles in milliseconds and the count of requests that did not get a 2xx. */
+    public record Result(int requests, int errors, double p50, double p90, double p99, double max, double achievedRate) {
+        public String summary() {
+            return String.format("p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms, %d requests, %d errors, %.0f req/s",
+                    p50, p90, p99, max, requests, errors, achievedRate);
+        }
+    }
+
+    private OpenLoopLoad() {
+    }
+
+    public static Result run(URI target, int ratePerSecond, Duration duration) {
+        HttpClient client = HttpClient.newBuilder()
+                .executor(Executors.newFixedThreadPool(4))
+                .connectTimeout(Duration.ofSeconds(2))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+        HttpRequest request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(10)).GET().build();
+        int total = (int) (ratePerSecond * duration.toMillis() / 1000);
+        long intervalNanos = 1_000_000_000L / ratePerSecond;
+        long[] latencies = new long[total];
+        AtomicInteger errors = new AtomicInteger();
+        List<CompletableFuture<?>> pending = new ArrayList<>(total);
+        long start = System.nanoTime() + 50_000_000L;
+        for (int i = 0; i < total; i++) {
+            long due = start + i * intervalNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            int index = i;
+            pending.add(client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
+                latencies[index] = System.nanoTime() - due;
+                if (error != null || response.statusCode() / 100 != 2) {
+                    errors.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long[] sorted = latencies.clone();
+        Arrays.sort(sorted);
+        return new Result(total, errors.get(), millis(sorted, 0.50), millis(sorted, 0.90), millis(sorted, 0.99),
+                sorted[sorted.length - 1] / 1e6, total / seconds);
+    }
+
+    private static double millis(long[] sorted, double quantile) {
+        int index = (int) Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1);
+        return sorted[Math.max(0, index)] / 1e6;
+    }
+}

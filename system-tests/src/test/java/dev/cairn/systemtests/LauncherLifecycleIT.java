@@ -1,0 +1,141 @@
+package dev.cairn.systemtests;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import dev.cairn.localcluster.ClusterState;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * bin/cairn as an operator uses it: up (detached and in the foreground), status, down, and
+ * what is left when the launcher dies: nothing, once down has run.
+ */
+class LauncherLifecycleIT {
+
+    private static final Pattern READY = Pattern.compile("Cairn is ready at (http://127\\.0\\.0\\.1:\\d+)");
+
+    private final Path root = SharedCluster.repositoryRoot();
+    private final Path home = root.resolve("system-tests/target/cli-home");
+
+    @Test
+    void detachedUpStatusLauncherKilledThenDownLeavesNothingBehind() throws Exception {
+        Result up = cairn("up", "--detach", "--port", "0", "--nginx", "off", "--mongo-backend", "memory", "--fresh");
+        assertThat(up.exitCode()).as(up.output()).isZero();
+        Matcher ready = READY.matcher(up.output());
+        assertThat(ready.find()).as(up.output()).isTrue();
+        assertThat(new Http(ready.group(1)).get("/api/health").statusCode()).isEqualTo(200);
+
+        Result status = cairn("status");
+        assertThat(status.exitCode()).as(status.output()).isZero();
+        assertThat(status.output()).contains("wallet-service-1").contains("gateway-1").contains("mongo").contains("redis")
+                .doesNotContain("not ready").doesNotContain("stopped");
+
+        ClusterState state = ClusterState.read(home).orElseThrow();
+        ProcessHandle.of(state.launcherPid()).orElseThrow().destroyForcibly();
+        // Service JVMs and the MongoDB server watch the launcher and leave on their own.
+        await().atMost(Duration.ofSeconds(30)).until(() -> state.processes().stream()
+                .filter(p -> p.role().endsWith("-service") || p.role().equals("gateway") || p.role().equals("mongo"))
+                .allMatch(p -> ClusterState.live(p).isEmpty()));
+
+        Result down = cairn("down");
+        assertThat(down.exitCode()).as(down.output()).isZero();
+        assertThat(down.output()).contains("Cairn stopped");
+        assertThat(state.processes()).allSatisfy(p -> assertThat(ClusterState.live(p)).as(p.name()).isEmpty());
+        assertThat(processesUsing(home)).isEmpty();
+        assertThat(cairn("status").output()).contains("Cairn is not running");
+    }
+
+    @Test
+    void ctrlCOnAForegroundUpStopsEverything() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(root.resolve("bin/cairn").toString(), "up", "--port", "0", "--nginx", "off",
+                "--mongo-backend", "memory")
+                .directory(root.toFile()).redirectErrorStream(true);
+        builder.environment().put("CAIRN_HOME", home.toString());
+        Process up = builder.start();
+        up.getOutputStream().close();
+        CompletableFuture<String> url = new CompletableFuture<>();
+        StringBuilder output = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    output.append(line).append('\n');
+                    Matcher m = READY.matcher(line);
+                    if (m.find()) {
+                        url.complete(m.group(1));
+                    }
+                }
+            } catch (IOException e) {
+                url.completeExceptionally(e);
+            }
+            url.completeExceptionally(new IllegalStateException("launcher ended:\n" + output));
+        });
+        reader.start();
+        try {
+            String front = url.get(5, TimeUnit.MINUTES);
+            assertThat(new Http(front).get("/api/health").statusCode()).isEqualTo(200);
+            ClusterState state = ClusterState.read(home).orElseThrow();
+
+            new ProcessBuilder("kill", "-INT", String.valueOf(state.launcherPid())).start().waitFor();
+            assertThat(up.waitFor(90, TimeUnit.SECONDS)).as(output.toString()).isTrue();
+            assertThat(state.processes()).allSatisfy(p -> assertThat(ClusterState.live(p)).as(p.name()).isEmpty());
+            assertThat(processesUsing(home)).isEmpty();
+            assertThat(ClusterState.read(home)).isEmpty();
+        } finally {
+            if (up.isAlive()) {
+                up.destroyForcibly();
+                cairn("down");
+            }
+        }
+    }
+
+    private Result cairn(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(root.resolve("bin/cairn").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
+        builder.environment().put("CAIRN_HOME", home.toString());
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(6, TimeUnit.MINUTES)).isTrue();
+        return new Result(process.exitValue(), output);
+    }
+
+    /** Processes whose command line mentions the directory (data, logs, nginx prefix). */
+    private static List<String> processesUsing(Path directory) throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+                    if (cmdline.contains(directory.toString()) && !cmdline.contains("surefire") && !cmdline.contains("failsafe")) {
+                        found.add(proc.getFileName() + ": " + cmdline);
+                    }
+                } catch (IOException ignored) {
+                    // the process ended while we looked
+                }
+            }
+        }
+        return found;
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+}

@@ -1,0 +1,72 @@
+package dev.cairn.systemtests;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+import dev.cairn.localcluster.ClusterSpec;
+import dev.cairn.localcluster.LocalCluster;
+
+/**
+ * One local cluster for the whole test run, shared by every test class that uses this
+ * extension: two replicas of every service behind two gateways, nginx in front when it is
+ * installed. It is stopped when the run ends. Tests that kill processes restart them before
+ * they finish, so that the next test finds the full cluster again.
+ */
+public final class SharedCluster implements BeforeAllCallback, ParameterResolver {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedCluster.class);
+
+    /** Root of the Cairn repository (where bin/cairn is). */
+    public static Path repositoryRoot() {
+        return Path.of(System.getProperty("cairn.root", "..")).toAbsolutePath().normalize();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        cluster(context);
+    }
+
+    static LocalCluster cluster(ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE)
+                .computeIfAbsent(Running.class, key -> new Running(start()), Running.class)
+                .cluster();
+    }
+
+    private static LocalCluster start() {
+        ClusterSpec spec = ClusterSpec.builder(repositoryRoot())
+                .home(Path.of(System.getProperty("cairn.test.home", "target/cairn-home")))
+                .replicas(2)
+                .frontPort(0)
+                .mongoBackend(ClusterSpec.MongoBackend.MEMORY)
+                .freshData(true)
+                .readyTimeout(Duration.ofMinutes(5))
+                .build();
+        long started = System.nanoTime();
+        LocalCluster cluster = LocalCluster.start(spec);
+        System.out.printf("Local cluster ready at %s in %.1f s (nginx: %s)%n", cluster.frontUrl(),
+                (System.nanoTime() - started) / 1e9, cluster.hasNginx());
+        return cluster;
+    }
+
+    private record Running(LocalCluster cluster) implements AutoCloseable {
+        @Override
+        public void close() {
+            cluster.close();
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext extension) {
+        return parameter.getParameter().getType() == LocalCluster.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext extension) {
+        return cluster(extension);
+    }
+}
