@@ -50,6 +50,9 @@ class DnsDiscoveryIT {
         registry.add("cairn.gateway.discovery.port", () -> PORT);
         registry.add("cairn.gateway.discovery.refresh-interval", () -> "300ms");
         registry.add("cairn.gateway.health.interval", () -> "200ms");
+        // routing is what is tested here; edge security has its own test (EdgeSecurityIT)
+        registry.add("cairn.gateway.security.public-paths", () -> "/**");
+        registry.add("cairn.gateway.rate-limit.enabled", () -> "false");
         registry.add("cairn.gateway.services.wallet-service.dns-name", () -> "wallet-replicas");
     }
 

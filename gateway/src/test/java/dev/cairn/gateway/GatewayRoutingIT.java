@@ -53,6 +53,9 @@ class GatewayRoutingIT {
             registry.add("cairn.gateway.services." + service + ".uris", register::uri);
         }
         registry.add("cairn.gateway.health.interval", () -> "200ms");
+        // routing is what is tested here; edge security has its own test (EdgeSecurityIT)
+        registry.add("cairn.gateway.security.public-paths", () -> "/**");
+        registry.add("cairn.gateway.rate-limit.enabled", () -> "false");
         registry.add("cairn.max-request-size", () -> "64KB");
     }
 

@@ -5,14 +5,11 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +44,9 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, List<ManagedProcess>> replicas = new LinkedHashMap<>();
     private final List<ManagedProcess> gateways = new ArrayList<>();
     private final Map<String, CdsArchive> archives = new LinkedHashMap<>();
+    private final Map<String, List<Integer>> servicePorts = new LinkedHashMap<>();
+    private Secrets secrets;
+    private Stores.Endpoints endpointsForEnvironment;
     private ManagedProcess nginx;
     private String frontUrl;
     private Thread shutdownHook;
@@ -78,17 +78,26 @@ public final class LocalCluster implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
 
         Path logs = runDirectory.resolve("logs");
-        Stores.Endpoints endpoints = stores.start(new Stores.StoreOptions(dataDirectory, logs,
+        Stores.Endpoints endpoints = endpointsForEnvironment = stores.start(new Stores.StoreOptions(dataDirectory, logs,
                 spec.mongoBackend == ClusterSpec.MongoBackend.H2, spec.mongoHeap, spec.mongoUri, spec.redisUri,
                 spec.postgresUrl, spec.postgresUser,
-                spec.postgresPassword != null ? spec.postgresPassword : secret(dataDirectory, "postgres-password")));
+                spec.postgresPassword != null ? spec.postgresPassword : Secrets.load(dataDirectory).postgresPassword()));
 
         long launcherPid = ProcessHandle.current().pid();
+        for (ServiceCatalog.Service service : ServiceCatalog.SERVICES) {
+            List<Integer> ports = new ArrayList<>();
+            for (int i = 1; i <= spec.replicasOf(service.name()); i++) {
+                ports.add(Ports.free());
+            }
+            servicePorts.put(service.name(), ports);
+        }
+        secrets = Secrets.load(dataDirectory);
         prepareArchives(endpoints, launcherPid);
         for (ServiceCatalog.Service service : ServiceCatalog.SERVICES) {
             List<ManagedProcess> list = new ArrayList<>();
-            for (int i = 1; i <= spec.replicasOf(service.name()); i++) {
-                int port = Ports.free();
+            List<Integer> ports = servicePorts.get(service.name());
+            for (int i = 1; i <= ports.size(); i++) {
+                int port = ports.get(i - 1);
                 list.add(javaProcess(service.name() + "-" + i, service.name(), port, Path.of(service.jarPath()),
                         serviceEnvironment(service, port, endpoints, launcherPid), spec.jvmOptions));
             }
@@ -181,11 +190,19 @@ public final class LocalCluster implements AutoCloseable {
             long launcherPid) {
         Map<String, String> env = commonEnvironment(port, launcherPid);
         env.put("SPRING_MONGODB_URI", endpoints.mongoUri());
-        env.put("SPRING_DATA_REDIS_URL", endpoints.redisUri());
         if (service.postgresDb() != null) {
             env.put("SPRING_DATASOURCE_URL", endpoints.postgresDatabaseUrl(service.postgresDb()));
             env.put("SPRING_DATASOURCE_USERNAME", endpoints.postgresUser());
             env.put("SPRING_DATASOURCE_PASSWORD", endpoints.postgresPassword());
+        }
+        env.put("CAIRN_AUTH_CLIENT_ID", service.name());
+        env.put("CAIRN_AUTH_CLIENT_SECRET", secrets.clientSecret(service.name()));
+        env.put("CAIRN_AUTH_CLIENT_TOKEN_URIS", tenantUris("/api/service-auth/token"));
+        if (service.name().equals("tenant-service")) {
+            env.put("CAIRN_TENANT_KEY_ENCRYPTION_KEY", secrets.tenantKeyEncryptionKey());
+            for (ServiceCatalog.Service other : ServiceCatalog.SERVICES) {
+                env.put("CAIRN_SECRET_" + other.name().toUpperCase(java.util.Locale.ROOT).replace('-', '_'), secrets.clientSecret(other.name()));
+            }
         }
         return env;
     }
@@ -200,11 +217,18 @@ public final class LocalCluster implements AutoCloseable {
         return env;
     }
 
+    /** Every tenant replica's address of a path, for clients that try them in turn. */
+    private String tenantUris(String path) {
+        return String.join(",", servicePorts.get("tenant-service").stream().map(p -> "http://127.0.0.1:" + p + path).toList());
+    }
+
     private Map<String, String> commonEnvironment(int port, long launcherPid) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SERVER_PORT", String.valueOf(port));
         env.put("SERVER_ADDRESS", "127.0.0.1");
         env.put("CAIRN_PARENT_PID", String.valueOf(launcherPid));
+        env.put("SPRING_DATA_REDIS_URL", endpointsForEnvironment.redisUri());
+        env.put("CAIRN_AUTH_JWKS_URIS", tenantUris("/.well-known/jwks.json"));
         if (spec.jsonLogs) {
             env.put("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs");
         }
@@ -232,25 +256,6 @@ public final class LocalCluster implements AutoCloseable {
             Files.createDirectories(runDirectory.resolve("logs"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A per-installation secret, generated once and kept in {@code data/secrets} (mode 600). */
-    static String secret(Path dataDirectory, String name) {
-        Path file = dataDirectory.resolve("secrets").resolve(name);
-        try {
-            if (Files.exists(file)) {
-                return Files.readString(file).trim();
-            }
-            Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            byte[] random = new byte[32];
-            new SecureRandom().nextBytes(random);
-            String value = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            Files.writeString(file, value);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            return value;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create secret " + file, e);
         }
     }
 

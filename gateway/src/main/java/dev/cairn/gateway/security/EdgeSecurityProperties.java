@@ -1,0 +1,21 @@
+package dev.cairn.gateway.security;
+
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Which requests need a token at the edge ({@code cairn.gateway.security.*}).
+ *
+ * @param publicPaths paths anyone may call (sign-in, token endpoints, JWKS, health, docs)
+ * @param adminPaths  paths where a token whose revocation cannot be checked is refused even
+ *                    when {@code cairn.auth.revocation.on-store-failure=allow}
+ */
+@ConfigurationProperties("cairn.gateway.security")
+public record EdgeSecurityProperties(List<String> publicPaths, List<String> adminPaths) {
+
+    public EdgeSecurityProperties {
+        publicPaths = publicPaths == null ? List.of() : List.copyOf(publicPaths);
+        adminPaths = adminPaths == null ? List.of() : List.copyOf(adminPaths);
+    }
+}

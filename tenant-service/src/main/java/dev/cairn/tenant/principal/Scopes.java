@@ -1,0 +1,29 @@
+package dev.cairn.tenant.principal;
+
+import java.util.Set;
+
+/** The scopes a service token can carry. */
+public final class Scopes {
+
+    /** Sign and decrypt with the wallets of the organisation acted for. */
+    public static final String WALLET_SIGN = "wallet:sign";
+    /** Read registers, dockets and transactions. */
+    public static final String REGISTER_READ = "register:read";
+    /** Write sealed dockets into registers (validators, peer replication). */
+    public static final String REGISTER_WRITE_DOCKET = "register:write-docket";
+    /** Submit transactions to the validator. */
+    public static final String VALIDATOR_SUBMIT = "validator:submit";
+    /** Execute blueprint actions. */
+    public static final String BLUEPRINT_EXECUTE = "blueprint:execute";
+    /** Read organisations and users. */
+    public static final String TENANT_READ = "tenant:read";
+
+    public static final Set<String> ALL = Set.of(WALLET_SIGN, REGISTER_READ, REGISTER_WRITE_DOCKET, VALIDATOR_SUBMIT,
+            BLUEPRINT_EXECUTE, TENANT_READ);
+
+    /** What an organisation's own integrations may be granted. */
+    public static final Set<String> FOR_ORGANISATIONS = Set.of(WALLET_SIGN, REGISTER_READ, VALIDATOR_SUBMIT, BLUEPRINT_EXECUTE);
+
+    private Scopes() {
+    }
+}

@@ -1,0 +1,50 @@
+package dev.cairn.tenant;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bootstrap works once, even when several requests race for it; afterwards it is 409. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class BootstrapIT {
+
+    @DynamicPropertySource
+    static void stores(DynamicPropertyRegistry registry) {
+        TestStores.register(registry, "cairn_tenant_bootstrap");
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void exactlyOneOfConcurrentBootstrapsWins() {
+        HttpClient http = HttpClient.newHttpClient();
+        List<CompletableFuture<HttpResponse<String>>> attempts = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String body = "{\"organizationName\":\"Org " + i + "\",\"adminEmail\":\"admin" + i + "@race.test\","
+                    + "\"adminPassword\":\"a long enough password\",\"adminName\":\"Admin " + i + "\"}";
+            attempts.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/tenants/bootstrap"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Integer> statuses = attempts.stream().map(CompletableFuture::join).map(HttpResponse::statusCode).toList();
+        assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
+        assertThat(statuses).filteredOn(s -> s == 409).hasSize(5);
+
+        HttpResponse<String> again = attempts.get(0).join();
+        assertThat(again.headers().firstValue("Content-Type")).isPresent();
+    }
+}
