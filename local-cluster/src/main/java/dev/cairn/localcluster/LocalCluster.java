@@ -333,6 +333,11 @@ public final class LocalCluster implements AutoCloseable {
         return runDirectory;
     }
 
+    /** The cluster's home: data (with secrets), runs, state. */
+    public Path home() {
+        return spec.home;
+    }
+
     public static String url(ManagedProcess process) {
         return "http://127.0.0.1:" + process.port();
     }

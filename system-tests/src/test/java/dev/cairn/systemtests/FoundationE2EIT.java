@@ -118,8 +118,9 @@ class FoundationE2EIT {
         List<ManagedProcess> peers = cluster.replicas("peer-service");
         peers.forEach(cluster::kill);
         try {
+            String token = Installation.adminToken(cluster);
             long started = System.nanoTime();
-            HttpResponse<String> response = front.get("/api/peers");
+            HttpResponse<String> response = front.get("/api/peers", token);
             double seconds = (System.nanoTime() - started) / 1e9;
             Figures.record("no live replica", String.format("first request answered %d in %.3f s", response.statusCode(), seconds));
             assertThat(response.statusCode()).isEqualTo(503);
@@ -140,7 +141,7 @@ class FoundationE2EIT {
 
     @Test
     void theEdgeRefusesUnknownRoutesAndOversizedBodies() {
-        HttpResponse<String> unknown = front.get("/api/no-such-thing");
+        HttpResponse<String> unknown = front.get("/api/no-such-thing", Installation.adminToken(cluster));
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(unknown.body()).contains("\"status\":404");

@@ -45,6 +45,15 @@ public final class SharedCluster implements BeforeAllCallback, ParameterResolver
                 .mongoBackend(ClusterSpec.MongoBackend.MEMORY)
                 .freshData(true)
                 .readyTimeout(Duration.ofMinutes(5))
+                // Every test request comes from 127.0.0.1: the default per-address limits
+                // would throttle the suite itself. The rate-limit test uses its own policy.
+                .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_CLIENT_LIMIT", "1000000")
+                .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_CALLER_LIMIT", "1000000")
+                .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_AUTH_LIMIT", "1000000")
+                .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_PROBE_PATHS", AuthE2EIT.PROBE_PATH)
+                .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_PROBE_KEY", "ip")
+                .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_PROBE_LIMIT", String.valueOf(AuthE2EIT.PROBE_LIMIT))
+                .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_PROBE_PERIOD", "1m")
                 .build();
         long started = System.nanoTime();
         LocalCluster cluster = LocalCluster.start(spec);

@@ -63,7 +63,7 @@ public class EdgeAuthenticationFilter implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        boolean open = matches(properties.publicPaths(), path);
+        boolean open = !matches(properties.protectedPaths(), path) || matches(properties.publicPaths(), path);
         String header = exchange.getRequest().getHeaders().getFirst("Authorization");
         if (header == null || header.isBlank()) {
             return open ? chain.filter(exchange) : unauthorized(exchange, null, "A bearer token is required");
