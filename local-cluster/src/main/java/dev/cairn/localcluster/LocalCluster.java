@@ -198,6 +198,9 @@ public final class LocalCluster implements AutoCloseable {
         env.put("CAIRN_AUTH_CLIENT_ID", service.name());
         env.put("CAIRN_AUTH_CLIENT_SECRET", secrets.clientSecret(service.name()));
         env.put("CAIRN_AUTH_CLIENT_TOKEN_URIS", tenantUris("/api/service-auth/token"));
+        if (service.name().equals("wallet-service")) {
+            env.put("CAIRN_WALLET_KEYS_LOCAL_KEY", secrets.walletKeyEncryptionKey());
+        }
         if (service.name().equals("tenant-service")) {
             env.put("CAIRN_TENANT_KEY_ENCRYPTION_KEY", secrets.tenantKeyEncryptionKey());
             for (ServiceCatalog.Service other : ServiceCatalog.SERVICES) {

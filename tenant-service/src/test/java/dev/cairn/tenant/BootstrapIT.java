@@ -1,5 +1,7 @@
 package dev.cairn.tenant;
 
+import dev.cairn.testsupport.TestStores;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +26,7 @@ class BootstrapIT {
     @DynamicPropertySource
     static void stores(DynamicPropertyRegistry registry) {
         TestStores.register(registry, "cairn_tenant_bootstrap");
+        registry.add("cairn.tenant.key-encryption-key", () -> TestStores.KEY_ENCRYPTION_KEY);
     }
 
     @LocalServerPort

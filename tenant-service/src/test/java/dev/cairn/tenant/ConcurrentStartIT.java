@@ -1,5 +1,7 @@
 package dev.cairn.tenant;
 
+import dev.cairn.testsupport.TestStores;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

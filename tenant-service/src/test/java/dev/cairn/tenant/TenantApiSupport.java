@@ -1,5 +1,7 @@
 package dev.cairn.tenant;
 
+import dev.cairn.testsupport.TestStores;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,6 +43,7 @@ abstract class TenantApiSupport {
     @DynamicPropertySource
     static void stores(DynamicPropertyRegistry registry) {
         TestStores.register(registry, "cairn_tenant_api");
+        registry.add("cairn.tenant.key-encryption-key", () -> TestStores.KEY_ENCRYPTION_KEY);
     }
 
     @LocalServerPort

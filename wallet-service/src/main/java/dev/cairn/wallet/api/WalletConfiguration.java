@@ -1,0 +1,29 @@
+package dev.cairn.wallet.api;
+
+import dev.cairn.wallet.keys.UnlockedKeys;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+@Configuration(proxyBeanMethods = false)
+@EnableScheduling
+class WalletConfiguration {
+
+    @Bean
+    WalletChanges walletChanges(StringRedisTemplate redis, UnlockedKeys unlocked) {
+        return new WalletChanges(redis, unlocked);
+    }
+
+    @Bean
+    RedisMessageListenerContainer walletChangeListener(RedisConnectionFactory connections, WalletChanges changes) {
+        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+        container.setConnectionFactory(connections);
+        container.addMessageListener(changes, new ChannelTopic(WalletChanges.CHANNEL));
+        return container;
+    }
+}

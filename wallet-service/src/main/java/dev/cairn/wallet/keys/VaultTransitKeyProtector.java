@@ -1,0 +1,60 @@
+package dev.cairn.wallet.keys;
+
+import org.springframework.vault.core.VaultOperations;
+import org.springframework.vault.core.VaultTransitOperations;
+import org.springframework.vault.support.Ciphertext;
+import org.springframework.vault.support.Plaintext;
+import org.springframework.vault.support.VaultTransitKey;
+
+/**
+ * Data keys wrapped by a Vault transit key. The key-encryption key never leaves Vault (the
+ * transit key is created non-exportable); Vault's ciphertext ({@code vault:vN:...}) names the
+ * key version, and after a rotation in Vault {@link #rewrap} moves wallets to the newest version
+ * without the data key ever being seen by this service.
+ */
+public class VaultTransitKeyProtector implements KeyProtector {
+
+    private final VaultTransitOperations transit;
+    private final String keyName;
+
+    public VaultTransitKeyProtector(VaultOperations vault, String mountPath, String keyName) {
+        this.transit = vault.opsForTransit(mountPath);
+        this.keyName = keyName;
+    }
+
+    @Override
+    public String kind() {
+        return "vault";
+    }
+
+    @Override
+    public String currentVersion() {
+        VaultTransitKey key = transit.getKey(keyName);
+        if (key == null) {
+            throw new IllegalStateException("Vault transit key '" + keyName + "' does not exist");
+        }
+        return "vault:v" + key.getLatestVersion();
+    }
+
+    @Override
+    public Wrapped wrap(byte[] dataKey) {
+        Ciphertext ciphertext = transit.encrypt(keyName, Plaintext.of(dataKey));
+        return new Wrapped(ciphertext.getCiphertext(), versionOf(ciphertext.getCiphertext()));
+    }
+
+    @Override
+    public byte[] unwrap(Wrapped wrapped) {
+        return transit.decrypt(keyName, Ciphertext.of(wrapped.ciphertext())).getPlaintext();
+    }
+
+    @Override
+    public Wrapped rewrap(Wrapped wrapped) {
+        String rewrapped = transit.rewrap(keyName, wrapped.ciphertext());
+        return new Wrapped(rewrapped, versionOf(rewrapped));
+    }
+
+    static String versionOf(String ciphertext) {
+        int second = ciphertext.indexOf(':', 6);
+        return second > 0 ? ciphertext.substring(0, second) : "vault:?";
+    }
+}

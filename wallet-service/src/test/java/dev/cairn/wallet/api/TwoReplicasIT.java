@@ -1,0 +1,85 @@
+package dev.cairn.wallet.api;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.cairn.testsupport.JwksServer;
+import dev.cairn.testsupport.TestStores;
+import dev.cairn.wallet.WalletServiceApplication;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two wallet replicas on one database: a wallet created through one signs through the other,
+ * and a deletion on one stops signing on the other at once, although the other had the key
+ * unlocked.
+ */
+class TwoReplicasIT {
+
+    private static final JwksServer JWKS = new JwksServer();
+    private static ConfigurableApplicationContext first;
+    private static ConfigurableApplicationContext second;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        String url = TestStores.freshDatabase("cairn_wallet_replicas");
+        first = replica(url);
+        second = replica(url);
+    }
+
+    private static ConfigurableApplicationContext replica(String url) {
+        return new SpringApplicationBuilder(WalletServiceApplication.class).run("--server.port=0", "--spring.datasource.url=" + url,
+                "--spring.datasource.username=cairn", "--spring.datasource.password=" + TestStores.POSTGRES_PASSWORD,
+                "--spring.data.redis.url=" + TestStores.endpoints().redisUri(), "--cairn.auth.jwks-uris=" + JWKS.uri(),
+                "--cairn.wallet.keys.local.key=" + TestStores.KEY_ENCRYPTION_KEY, "--cairn.wallet.keys.unlocked-for=10m");
+    }
+
+    @AfterAll
+    static void stop() {
+        first.close();
+        second.close();
+        JWKS.close();
+    }
+
+    @Test
+    void createOnOneSignOnTheOtherDeleteSeenEverywhere() {
+        String alice = JWKS.userToken("alice-" + UUID.randomUUID(), UUID.randomUUID().toString());
+        HttpResponse<String> created = call(first, "POST", "/api/v1/wallets", alice, "{\"name\":\"shared\",\"algorithm\":\"ED25519\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String address = WalletApiSupport.JSON.readTree(created.body()).get("address").asString();
+        String sign = "/api/v1/wallets/" + address + "/sign";
+        assertThat(call(second, "POST", sign, alice, "{\"data\":\"aGVsbG8=\"}").statusCode()).isEqualTo(200);
+        assertThat(call(first, "POST", sign, alice, "{\"data\":\"aGVsbG8=\"}").statusCode()).isEqualTo(200);
+
+        assertThat(call(first, "DELETE", "/api/v1/wallets/" + address, alice, null).statusCode()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(2)).until(() -> call(second, "POST", sign, alice, "{\"data\":\"aGVsbG8=\"}").statusCode() == 404);
+    }
+
+    private HttpResponse<String> call(ConfigurableApplicationContext replica, String method, String path, String token, String body) {
+        String port = replica.getEnvironment().getProperty("local.server.port");
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + token)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

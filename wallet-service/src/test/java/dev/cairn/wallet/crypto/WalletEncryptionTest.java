@@ -1,0 +1,47 @@
+package dev.cairn.wallet.crypto;
+
+import java.nio.charset.StandardCharsets;
+
+import org.bouncycastle.math.ec.rfc7748.X25519;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class WalletEncryptionTest {
+
+    private static final byte[] SECRET = "the contract terms, disclosed to the buyer only".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void everyAlgorithmRoundTripsAndOnlyTheRightWalletDecrypts() {
+        for (KeyAlgorithm algorithm : KeyAlgorithm.values()) {
+            WalletKeys recipient = keys(algorithm);
+            WalletKeys stranger = keys(algorithm);
+            byte[] ciphertext = WalletEncryption.encrypt(algorithm, recipient.publicKey(), SECRET);
+            assertThat(ciphertext).isNotEqualTo(WalletEncryption.encrypt(algorithm, recipient.publicKey(), SECRET));
+            assertThat(WalletEncryption.decrypt(algorithm, recipient.privateKey(), recipient.publicKey(), ciphertext)).isEqualTo(SECRET);
+            assertThatThrownBy(() -> WalletEncryption.decrypt(algorithm, stranger.privateKey(), stranger.publicKey(), ciphertext))
+                    .as(algorithm + " stranger").isInstanceOf(WalletEncryption.DecryptionException.class);
+            byte[] altered = ciphertext.clone();
+            altered[altered.length - 1] ^= 1;
+            assertThatThrownBy(() -> WalletEncryption.decrypt(algorithm, recipient.privateKey(), recipient.publicKey(), altered))
+                    .as(algorithm + " altered").isInstanceOf(WalletEncryption.DecryptionException.class);
+            byte[] headerAltered = ciphertext.clone();
+            headerAltered[5] ^= 1;
+            assertThatThrownBy(() -> WalletEncryption.decrypt(algorithm, recipient.privateKey(), recipient.publicKey(), headerAltered))
+                    .as(algorithm + " header altered").isInstanceOf(WalletEncryption.DecryptionException.class);
+        }
+    }
+
+    @Test
+    void theX25519KeysMatchTheEd25519Ones() {
+        WalletKeys keys = keys(KeyAlgorithm.ED25519);
+        byte[] fromPrivate = new byte[32];
+        X25519.scalarMultBase(WalletEncryption.x25519PrivateKey(keys.privateKey()), 0, fromPrivate, 0);
+        assertThat(WalletEncryption.edwardsToMontgomery(keys.publicKey())).isEqualTo(fromPrivate);
+    }
+
+    private static WalletKeys keys(KeyAlgorithm algorithm) {
+        return algorithm.recoverable() ? WalletKeys.derive(algorithm, Bip39.seed(Bip39.generate(12), "")) : WalletKeys.generateRsa();
+    }
+}
