@@ -9,9 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import dev.cairn.gateway.edge.EventLoops;
 import dev.cairn.gateway.security.EdgeAuthenticationFilter;
 import dev.cairn.platform.auth.Caller;
 import dev.cairn.platform.problem.ProblemJson;
+import dev.cairn.platform.web.PathPatterns;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.io.ClassPathResource;
@@ -21,7 +23,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.util.AntPathMatcher;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -42,16 +43,21 @@ public class RateLimitFilter implements WebFilter, Ordered {
     private record Applied(String name, RateLimitProperties.Policy policy, String key) {
     }
 
+    private record Compiled(String name, RateLimitProperties.Policy policy, PathPatterns paths) {
+    }
+
     private final ReactiveStringRedisTemplate redis;
     private final RateLimitProperties properties;
     private final ClientAddress clients;
-    private final AntPathMatcher matcher = new AntPathMatcher();
+    private final List<Compiled> policies;
     private final AtomicLong unchecked = new AtomicLong();
 
     public RateLimitFilter(ReactiveStringRedisTemplate redis, RateLimitProperties properties) {
         this.redis = redis;
         this.properties = properties;
         this.clients = new ClientAddress(properties.trustedProxies());
+        this.policies = properties.policies().entrySet().stream()
+                .map(e -> new Compiled(e.getKey(), e.getValue(), new PathPatterns(e.getValue().paths()))).toList();
     }
 
     @Override
@@ -79,6 +85,7 @@ public class RateLimitFilter implements WebFilter, Ordered {
         return redis.execute(SCRIPT, keys, args).next()
                 .map(reply -> decide(exchange, applied, reply))
                 .onErrorResume(error -> redisFailed(applied, error))
+                .publishOn(EventLoops.of(exchange))
                 .flatMap(retryAfter -> retryAfter == 0 ? chain.filter(exchange)
                         : write(exchange, HttpStatus.TOO_MANY_REQUESTS, "rate-limited",
                                 "Too many requests; try again in " + retryAfter + " s", Map.of("retryAfter", retryAfter)));
@@ -89,9 +96,9 @@ public class RateLimitFilter implements WebFilter, Ordered {
         Caller caller = exchange.getAttribute(EdgeAuthenticationFilter.CALLER_ATTRIBUTE);
         String client = null;
         List<Applied> applied = new ArrayList<>();
-        for (Map.Entry<String, RateLimitProperties.Policy> entry : properties.policies().entrySet()) {
-            RateLimitProperties.Policy policy = entry.getValue();
-            if (policy.paths().stream().noneMatch(pattern -> matcher.match(pattern, path))) {
+        for (Compiled compiled : policies) {
+            RateLimitProperties.Policy policy = compiled.policy();
+            if (!compiled.paths().matches(path)) {
                 continue;
             }
             String key;
@@ -106,7 +113,7 @@ public class RateLimitFilter implements WebFilter, Ordered {
                 }
                 key = "ip:" + client;
             }
-            applied.add(new Applied(entry.getKey(), policy, "cairn:rl:" + entry.getKey() + ":" + key));
+            applied.add(new Applied(compiled.name(), policy, "cairn:rl:" + compiled.name() + ":" + key));
         }
         return applied;
     }

@@ -10,12 +10,14 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import dev.cairn.gateway.edge.EventLoops;
 import dev.cairn.platform.auth.AuthProperties;
 import dev.cairn.platform.auth.Caller;
 import dev.cairn.platform.auth.InvalidTokenException;
 import dev.cairn.platform.auth.RevocationList;
 import dev.cairn.platform.auth.TokenVerifier;
 import dev.cairn.platform.problem.ProblemJson;
+import dev.cairn.platform.web.PathPatterns;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -23,7 +25,6 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.util.AntPathMatcher;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -44,7 +45,9 @@ public class EdgeAuthenticationFilter implements WebFilter, Ordered {
     private final ReactiveStringRedisTemplate redis;
     private final AuthProperties auth;
     private final EdgeSecurityProperties properties;
-    private final AntPathMatcher matcher = new AntPathMatcher();
+    private final PathPatterns protectedPaths;
+    private final PathPatterns publicPaths;
+    private final PathPatterns adminPaths;
     private final AtomicLong unchecked = new AtomicLong();
 
     public EdgeAuthenticationFilter(TokenVerifier verifier, ReactiveStringRedisTemplate redis, AuthProperties auth,
@@ -53,6 +56,9 @@ public class EdgeAuthenticationFilter implements WebFilter, Ordered {
         this.redis = redis;
         this.auth = auth;
         this.properties = properties;
+        this.protectedPaths = new PathPatterns(properties.protectedPaths());
+        this.publicPaths = new PathPatterns(properties.publicPaths());
+        this.adminPaths = new PathPatterns(properties.adminPaths());
     }
 
     @Override
@@ -63,7 +69,7 @@ public class EdgeAuthenticationFilter implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        boolean open = !matches(properties.protectedPaths(), path) || matches(properties.publicPaths(), path);
+        boolean open = !protectedPaths.matches(path) || publicPaths.matches(path);
         String header = exchange.getRequest().getHeaders().getFirst("Authorization");
         if (header == null || header.isBlank()) {
             return open ? chain.filter(exchange) : unauthorized(exchange, null, "A bearer token is required");
@@ -74,6 +80,7 @@ public class EdgeAuthenticationFilter implements WebFilter, Ordered {
         String token = header.substring(7).trim();
         return verify(token)
                 .flatMap(caller -> checkRevocation(exchange, path, caller))
+                .publishOn(EventLoops.of(exchange))
                 .flatMap(caller -> {
                     exchange.getAttributes().put(CALLER_ATTRIBUTE, caller);
                     return chain.filter(exchange);
@@ -103,7 +110,7 @@ public class EdgeAuthenticationFilter implements WebFilter, Ordered {
                 .onErrorMap(e -> !(e instanceof RevokedException), RevocationUnavailableException::new)
                 .flatMap(values -> RevocationList.revoked(caller, values) ? Mono.<Caller>error(new RevokedException()) : Mono.just(caller))
                 .onErrorResume(RevocationUnavailableException.class, e -> {
-                    if (matches(properties.adminPaths(), path) || auth.revocation().onStoreFailure() == AuthProperties.OnFailure.DENY) {
+                    if (adminPaths.matches(path) || auth.revocation().onStoreFailure() == AuthProperties.OnFailure.DENY) {
                         return Mono.error(e);
                     }
                     if (unchecked.incrementAndGet() % 1000 == 1) {
@@ -112,15 +119,6 @@ public class EdgeAuthenticationFilter implements WebFilter, Ordered {
                     }
                     return Mono.just(caller);
                 });
-    }
-
-    private boolean matches(List<String> patterns, String path) {
-        for (String pattern : patterns) {
-            if (matcher.match(pattern, path)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Mono<Void> unauthorized(ServerWebExchange exchange, String error, String detail) {

@@ -11,6 +11,7 @@ import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
 import org.springframework.cloud.gateway.support.NotFoundException;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -22,12 +23,16 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.a
 /**
  * Resolves {@code lb://service} and {@code lb:ws://service} route URIs to one ready replica,
  * round robin. A replica that refuses a connection is taken out of rotation at once (passive
- * health), and a retried request (see the Retry filter in application.yml) goes to a replica it
- * has not tried yet. With no ready replica the request fails fast with 503.
+ * health) and the request goes to another replica, whatever its method: a refused connection
+ * means the replica never saw it. Requests that fail later are retried only when idempotent
+ * (the Retry filter in application.yml), also on a replica they have not tried yet. With no
+ * ready replica the request fails fast with 503.
  */
 public class LoadBalancingFilter implements GlobalFilter, Ordered {
 
     static final String TRIED_ATTR = LoadBalancingFilter.class.getName() + ".tried";
+    /** Replicas one request may try when connections are refused. */
+    static final int MAX_CONNECT_ATTEMPTS = 3;
 
     private final UpstreamRegistry registry;
 
@@ -48,6 +53,10 @@ public class LoadBalancingFilter implements GlobalFilter, Ordered {
             return chain.filter(exchange);
         }
         addOriginalRequestUrl(exchange, url);
+        return route(exchange, chain, url, schemePrefix, 0);
+    }
+
+    private Mono<Void> route(ServerWebExchange exchange, GatewayFilterChain chain, URI url, String schemePrefix, int attempt) {
         String service = url.getHost();
         @SuppressWarnings("unchecked")
         Set<URI> tried = (Set<URI>) exchange.getAttributes().computeIfAbsent(TRIED_ATTR, key -> ConcurrentHashMap.newKeySet());
@@ -75,10 +84,16 @@ public class LoadBalancingFilter implements GlobalFilter, Ordered {
         exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, requestUrl);
 
         Replica chosen = replica;
-        return chain.filter(exchange).doOnError(error -> {
-            if (isConnectFailure(error)) {
-                registry.requestFailed(chosen, error);
+        return chain.filter(exchange).onErrorResume(error -> {
+            if (!isConnectFailure(error)) {
+                return Mono.error(error);
             }
+            registry.requestFailed(chosen, error);
+            if (attempt >= MAX_CONNECT_ATTEMPTS - 1 || exchange.getResponse().isCommitted()) {
+                return Mono.error(error);
+            }
+            ServerWebExchangeUtils.reset(exchange);
+            return route(exchange, chain, url, schemePrefix, attempt + 1);
         });
     }
 

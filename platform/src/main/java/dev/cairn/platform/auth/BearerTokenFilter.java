@@ -2,7 +2,6 @@ package dev.cairn.platform.auth;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,11 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.cairn.platform.problem.ProblemJson;
+import dev.cairn.platform.web.PathPatterns;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.util.AntPathMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -38,20 +37,23 @@ public class BearerTokenFilter extends OncePerRequestFilter {
     private final TokenVerifier verifier;
     private final RevocationList revocations;
     private final AuthProperties properties;
-    private final AntPathMatcher matcher = new AntPathMatcher();
+    private final PathPatterns publicPaths;
+    private final PathPatterns adminPaths;
     private final AtomicLong uncheckedRevocations = new AtomicLong();
 
     public BearerTokenFilter(TokenVerifier verifier, RevocationList revocations, AuthProperties properties) {
         this.verifier = verifier;
         this.revocations = revocations;
         this.properties = properties;
+        this.publicPaths = new PathPatterns(properties.publicPaths());
+        this.adminPaths = new PathPatterns(properties.adminPaths());
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        boolean publicPath = matches(properties.publicPaths(), path);
+        boolean publicPath = publicPaths.matches(path);
         String header = request.getHeader("Authorization");
         if (header == null || header.isBlank()) {
             if (publicPath) {
@@ -87,7 +89,7 @@ public class BearerTokenFilter extends OncePerRequestFilter {
                 return;
             }
         } catch (DataAccessException | IllegalStateException e) {
-            if (matches(properties.adminPaths(), path) || properties.revocation().onStoreFailure() == AuthProperties.OnFailure.DENY) {
+            if (adminPaths.matches(path) || properties.revocation().onStoreFailure() == AuthProperties.OnFailure.DENY) {
                 write(response, HttpStatus.SERVICE_UNAVAILABLE, null,
                         "Token revocation cannot be checked right now; try again shortly");
                 return;
@@ -104,15 +106,6 @@ public class BearerTokenFilter extends OncePerRequestFilter {
     /** Requests let through with a verified token whose revocation could not be checked. */
     public long uncheckedRevocations() {
         return uncheckedRevocations.get();
-    }
-
-    private boolean matches(List<String> patterns, String path) {
-        for (String pattern : patterns) {
-            if (matcher.match(pattern, path)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void unauthorized(HttpServletResponse response, String error, String detail) throws IOException {
