@@ -36,6 +36,7 @@ public final class CairnCli {
                  --fresh                      wipe stored data first
                  --json-logs                  structured (ECS JSON) logs
                  --no-cds                     do not use class-data-sharing archives
+                 --env NAME=VALUE             an environment variable for every service and gateway (repeatable)
                  --build                      rebuild even when the jars exist
                  --detach                     return once ready; stop later with 'bin/cairn down'
               down     stop a running suite and everything it started
@@ -103,6 +104,14 @@ public final class CairnCli {
                 case "--fresh" -> builder.freshData(true);
                 case "--json-logs" -> builder.jsonLogs(true);
                 case "--no-cds" -> builder.appCds(false);
+                case "--env" -> {
+                    String assignment = value(args, ++i, arg);
+                    int eq = assignment.indexOf('=');
+                    if (eq < 1) {
+                        throw new IllegalArgumentException("--env takes NAME=VALUE, got '" + assignment + "'");
+                    }
+                    builder.environment(assignment.substring(0, eq), assignment.substring(eq + 1));
+                }
                 case "--build" -> {
                     // handled by bin/cairn before Java starts
                 }
@@ -293,7 +302,7 @@ public final class CairnCli {
 
     private static boolean takesValue(String option) {
         return switch (option) {
-            case "--replicas", "--replicas-of", "--gateways", "--port", "--nginx", "--mongo-backend", "--mongo-uri",
+            case "--replicas", "--replicas-of", "--gateways", "--port", "--nginx", "--mongo-backend", "--mongo-uri", "--env",
                     "--redis-uri", "--postgres-url", "--postgres-user", "--postgres-password" -> true;
             default -> false;
         };

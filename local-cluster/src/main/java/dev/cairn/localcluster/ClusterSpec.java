@@ -21,12 +21,14 @@ public final class ClusterSpec {
     /**
      * JVM flags of every service replica. Serial GC: with heaps this small and two cores, a
      * concurrent collector's extra threads cost more than its pauses save. Bounded heap,
-     * metaspace and code cache keep each replica's resident memory predictable (well under
-     * 300 MB at idle), so that a 2-replica suite fits beside the stores.
+     * metaspace and code cache keep each replica's resident memory predictable; the heap-free
+     * ratios let the heap shrink back after start-up (the tenant service's Argon2 hashing grows
+     * it by tens of MB), so that a 2-replica suite fits beside the stores. The launcher also
+     * sets MALLOC_ARENA_MAX=2: glibc's per-thread malloc arenas otherwise add tens of MB.
      */
     public static final List<String> DEFAULT_JVM_OPTIONS = List.of(
-            "-XX:+UseSerialGC", "-Xms48m", "-Xmx256m", "-XX:MaxMetaspaceSize=160m",
-            "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=128m", "-Xss512k",
+            "-XX:+UseSerialGC", "-Xms48m", "-Xmx256m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
+            "-XX:MaxMetaspaceSize=160m", "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=128m", "-Xss512k",
             "-XX:+ExitOnOutOfMemoryError");
 
     final Path repositoryRoot;

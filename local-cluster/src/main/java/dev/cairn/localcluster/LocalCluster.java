@@ -230,6 +230,7 @@ public final class LocalCluster implements AutoCloseable {
         env.put("SERVER_PORT", String.valueOf(port));
         env.put("SERVER_ADDRESS", "127.0.0.1");
         env.put("CAIRN_PARENT_PID", String.valueOf(launcherPid));
+        env.put("MALLOC_ARENA_MAX", "2");
         env.put("SPRING_DATA_REDIS_URL", endpointsForEnvironment.redisUri());
         env.put("CAIRN_AUTH_JWKS_URIS", tenantUris("/.well-known/jwks.json"));
         if (spec.jsonLogs) {

@@ -20,7 +20,7 @@ import dev.cairn.localcluster.process.Readiness;
  * {@code nginx/local/nginx.conf.template} into the run directory and runs nginx in the
  * foreground as a child of the launcher.
  */
-final class NginxFront {
+public final class NginxFront {
 
     private static final List<Path> CANDIDATES = List.of(Path.of("/usr/sbin/nginx"), Path.of("/usr/local/sbin/nginx"),
             Path.of("/usr/local/nginx/sbin/nginx"), Path.of("/usr/bin/nginx"));
@@ -28,7 +28,7 @@ final class NginxFront {
     private NginxFront() {
     }
 
-    static Optional<Path> executable() {
+    public static Optional<Path> executable() {
         Optional<Path> known = CANDIDATES.stream().filter(Files::isExecutable).findFirst();
         if (known.isPresent()) {
             return known;
