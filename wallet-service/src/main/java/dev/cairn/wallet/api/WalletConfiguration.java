@@ -8,6 +8,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 @Configuration(proxyBeanMethods = false)
@@ -24,6 +25,15 @@ class WalletConfiguration {
         RedisMessageListenerContainer container = new RedisMessageListenerContainer();
         container.setConnectionFactory(connections);
         container.addMessageListener(changes, new ChannelTopic(WalletChanges.CHANNEL));
+        // started by WalletChangeSubscription once the replica is up: Redis being away at start
+        // must not stop a replica from starting
+        container.setAutoStartup(false);
         return container;
+    }
+
+    @Bean(destroyMethod = "stop")
+    WalletChangeSubscription walletChangeSubscription(RedisConnectionFactory connections,
+            RedisMessageListenerContainer walletChangeListener, TaskScheduler scheduler) {
+        return new WalletChangeSubscription(connections, walletChangeListener, scheduler);
     }
 }

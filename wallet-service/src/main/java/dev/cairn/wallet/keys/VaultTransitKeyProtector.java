@@ -12,14 +12,22 @@ import org.springframework.vault.support.VaultTransitKey;
  * key version, and after a rotation in Vault {@link #rewrap} moves wallets to the newest version
  * without the data key ever being seen by this service.
  */
-public class VaultTransitKeyProtector implements KeyProtector {
+public class VaultTransitKeyProtector implements KeyProtector, AutoCloseable {
 
     private final VaultTransitOperations transit;
     private final String keyName;
+    private final Runnable onClose;
 
-    public VaultTransitKeyProtector(VaultOperations vault, String mountPath, String keyName) {
+    public VaultTransitKeyProtector(VaultOperations vault, String mountPath, String keyName, Runnable onClose) {
         this.transit = vault.opsForTransit(mountPath);
         this.keyName = keyName;
+        this.onClose = onClose;
+    }
+
+    /** Ends the Vault session (a token obtained by login is revoked). */
+    @Override
+    public void close() {
+        onClose.run();
     }
 
     @Override

@@ -1,11 +1,13 @@
 package dev.cairn.wallet.keys;
 
 import java.net.URI;
+import java.nio.file.Path;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.utility.MountableFile;
 
 import dev.cairn.platform.crypto.AesGcm;
 
@@ -43,6 +45,35 @@ class VaultTransitKeyProtectorIT {
             SealedKey rewrapped = sealer.rewrap(sealed);
             assertThat(rewrapped.keyVersion()).isEqualTo("vault:v2");
             assertThat(sealer.open("cairn1vaulttest", rewrapped)).isEqualTo(privateKey);
+        }
+    }
+
+    /**
+     * The compose project's Vault set-up (compose/vault/init.sh) against a real Vault, and the
+     * wallet service logging in with the AppRole it creates: the policy allows exactly what the
+     * service needs, and the script can run again without harm.
+     */
+    @Test
+    void composeInitScriptAndAppRoleLogin() throws Exception {
+        Path script = Path.of(System.getProperty("cairn.root", "..")).resolve("compose/vault/init.sh").toAbsolutePath().normalize();
+        try (GenericContainer<?> vault = new GenericContainer<>("hashicorp/vault:1.18")
+                .withEnv("VAULT_DEV_ROOT_TOKEN_ID", "root-token")
+                .withCopyFileToContainer(MountableFile.forHostPath(script), "/init.sh")
+                .withExposedPorts(8200)
+                .waitingFor(Wait.forHttp("/v1/sys/health").forStatusCode(200))) {
+            vault.start();
+            for (int run = 0; run < 2; run++) {
+                exec(vault, "WALLET_ROLE_ID=wallet-role", "WALLET_SECRET_ID=wallet-secret", "sh", "/init.sh");
+            }
+            try (VaultTransitKeyProtector protector = KeyConfiguration.vault(new KeyProtectionProperties.Vault(
+                    URI.create("http://" + vault.getHost() + ":" + vault.getMappedPort(8200)), null, "wallet-role", "wallet-secret",
+                    null, null))) {
+                KeySealer sealer = new KeySealer(protector);
+                byte[] privateKey = AesGcm.newKey();
+                SealedKey sealed = sealer.seal("cairn1approle", privateKey);
+                assertThat(sealer.open("cairn1approle", sealed)).isEqualTo(privateKey);
+                assertThat(sealer.rewrap(sealed).keyVersion()).isEqualTo("vault:v1");
+            }
         }
     }
 

@@ -1,0 +1,81 @@
+package dev.cairn.wallet.api;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.scheduling.TaskScheduler;
+
+/**
+ * Subscribes this replica to wallet-change notices once it has started, and keeps trying
+ * (1 s, doubling to 30 s) while Redis cannot be reached. A replica therefore starts and serves
+ * without Redis; until it is subscribed, the unlocked-key lifetime bounds how long it may use a
+ * wallet that another replica changed. The container is started only after a PING has
+ * succeeded, so it never starts against an unreachable Redis; once subscribed, it recovers
+ * from lost connections by itself.
+ */
+class WalletChangeSubscription {
+
+    private static final Logger log = LoggerFactory.getLogger(WalletChangeSubscription.class);
+    private static final Duration FIRST_DELAY = Duration.ofSeconds(1);
+    private static final Duration MAX_DELAY = Duration.ofSeconds(30);
+
+    private final RedisConnectionFactory connections;
+    private final RedisMessageListenerContainer container;
+    private final TaskScheduler scheduler;
+    private Duration delay = FIRST_DELAY;
+    private volatile boolean stopped;
+
+    WalletChangeSubscription(RedisConnectionFactory connections, RedisMessageListenerContainer container,
+            TaskScheduler scheduler) {
+        this.connections = connections;
+        this.container = container;
+        this.scheduler = scheduler;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void subscribe() {
+        scheduler.schedule(this::attempt, Instant.now());
+    }
+
+    boolean subscribed() {
+        return container.isListening();
+    }
+
+    void stop() {
+        stopped = true;
+    }
+
+    private void attempt() {
+        if (stopped) {
+            return;
+        }
+        try {
+            try (RedisConnection connection = connections.getConnection()) {
+                connection.ping();
+            }
+            container.start();
+            if (delay.compareTo(FIRST_DELAY) > 0) {
+                log.info("Subscribed to wallet changes");
+            }
+        } catch (RuntimeException e) {
+            log.warn("Cannot subscribe to wallet changes yet ({}); trying again in {} s", rootMessage(e), delay.toSeconds());
+            scheduler.schedule(this::attempt, Instant.now().plus(delay));
+            delay = delay.multipliedBy(2).compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay.multipliedBy(2);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+}
