@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -32,8 +33,17 @@ public final class OpenLoopLoad {
     }
 
     public static Result run(URI target, int ratePerSecond, Duration duration) {
+        ExecutorService executor = Executors.newFixedThreadPool(4);
+        try {
+            return run(target, ratePerSecond, duration, executor);
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    private static Result run(URI target, int ratePerSecond, Duration duration, ExecutorService executor) {
         HttpClient client = HttpClient.newBuilder()
-                .executor(Executors.newFixedThreadPool(4))
+                .executor(executor)
                 .connectTimeout(Duration.ofSeconds(2))
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
