@@ -6,9 +6,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * A steady stream of GET requests from a few client threads, each outcome recorded with its
+ * A steady stream of requests (GETs of one path, or any call) from a few client threads, each outcome recorded with its
  * time, so that a test can say exactly when requests failed around a fault it injected.
  */
 final class SteadyLoad implements AutoCloseable {
@@ -24,12 +25,16 @@ final class SteadyLoad implements AutoCloseable {
     private volatile boolean running = true;
 
     SteadyLoad(Http http, String path, int clients, long pauseMillis) {
+        this(() -> http.get(path), clients, pauseMillis);
+    }
+
+    SteadyLoad(Supplier<HttpResponse<String>> call, int clients, long pauseMillis) {
         for (int i = 0; i < clients; i++) {
             Thread thread = new Thread(() -> {
                 while (running) {
                     long at = System.nanoTime();
                     try {
-                        HttpResponse<String> response = http.get(path);
+                        HttpResponse<String> response = call.get();
                         outcomes.add(new Outcome(at, response.statusCode(), Http.instance(response), null));
                     } catch (RuntimeException e) {
                         outcomes.add(new Outcome(at, 0, null, e.getMessage()));
