@@ -8,19 +8,16 @@ import org.bouncycastle.crypto.CryptoException;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.engines.RSABlindedEngine;
-import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.params.RSAKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.crypto.signers.PSSSigner;
 import org.bouncycastle.crypto.signers.StandardDSAEncoding;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
-import org.bouncycastle.crypto.util.PublicKeyFactory;
 
 import dev.cairn.platform.crypto.Ed25519;
+import dev.cairn.platform.crypto.SignatureVerifier;
 
 /**
  * Signing and verification, all with Bouncy Castle:
@@ -89,33 +86,7 @@ public final class Signatures {
 
     public static boolean verify(KeyAlgorithm algorithm, byte[] publicKey, byte[] data, byte[] signature, boolean preHashed) {
         checkPrehash(algorithm, data, preHashed);
-        try {
-            return switch (algorithm) {
-                case ED25519 -> preHashed
-                        ? publicKey.length == 32 && signature.length == 64
-                                && org.bouncycastle.math.ec.rfc8032.Ed25519.verifyPrehash(signature, 0, publicKey, 0, NO_CONTEXT, data, 0)
-                        : Ed25519.verify(publicKey, data, signature);
-                case P256 -> {
-                    BigInteger[] rs = StandardDSAEncoding.INSTANCE.decode(P256.getN(), signature);
-                    ECDSASigner verifier = new ECDSASigner();
-                    verifier.init(false, new ECPublicKeyParameters(P256.getCurve().decodePoint(publicKey), P256_DOMAIN));
-                    yield verifier.verifySignature(preHashed ? data : sha256(data), rs[0], rs[1]);
-                }
-                case RSA4096 -> {
-                    AsymmetricKeyParameter key = PublicKeyFactory.createKey(publicKey);
-                    if (!(key instanceof RSAKeyParameters rsa) || rsa.getModulus().bitLength() < 2048) {
-                        yield false;
-                    }
-                    PSSSigner verifier = preHashed ? PSSSigner.createRawSigner(new RSABlindedEngine(), new SHA256Digest(), new SHA256Digest(),
-                            32, PSSSigner.TRAILER_IMPLICIT) : new PSSSigner(new RSABlindedEngine(), new SHA256Digest(), 32);
-                    verifier.init(false, key);
-                    verifier.update(data, 0, data.length);
-                    yield verifier.verifySignature(signature);
-                }
-            };
-        } catch (IOException | IllegalArgumentException | IllegalStateException | ClassCastException e) {
-            return false; // a malformed key or signature does not verify
-        }
+        return SignatureVerifier.verify(algorithm.name(), publicKey, data, signature, preHashed);
     }
 
     private static void checkPrehash(KeyAlgorithm algorithm, byte[] data, boolean preHashed) {
@@ -126,10 +97,6 @@ public final class Signatures {
     }
 
     static byte[] sha256(byte[] data) {
-        SHA256Digest digest = new SHA256Digest();
-        digest.update(data, 0, data.length);
-        byte[] out = new byte[32];
-        digest.doFinal(out, 0);
-        return out;
+        return SignatureVerifier.sha256(data);
     }
 }

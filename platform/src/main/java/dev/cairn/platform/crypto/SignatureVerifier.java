@@ -1,0 +1,102 @@
+package dev.cairn.platform.crypto;
+
+import java.io.IOException;
+import java.math.BigInteger;
+
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.crypto.engines.RSABlindedEngine;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.crypto.params.RSAKeyParameters;
+import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.crypto.signers.PSSSigner;
+import org.bouncycastle.crypto.signers.StandardDSAEncoding;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
+
+/**
+ * Verification of the signatures Cairn wallets make, with Bouncy Castle, wherever they are
+ * checked (the wallet service, the register's chain verification, the validator):
+ * <ul>
+ *   <li>{@code ED25519}: Ed25519 (RFC 8032) with a 32-byte public key and a 64-byte signature;
+ *       pre-hashed: Ed25519ph over a 64-byte SHA-512 digest;</li>
+ *   <li>{@code P256}: ECDSA with SHA-256 over P-256, compressed or uncompressed SEC1 public key,
+ *       DER signature; pre-hashed: over a 32-byte SHA-256 digest;</li>
+ *   <li>{@code RSA4096}: RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt, X.509
+ *       SubjectPublicKeyInfo public key of at least 2048 bits; pre-hashed: over a 32-byte
+ *       SHA-256 digest.</li>
+ * </ul>
+ * A malformed key or signature, or an unknown algorithm, does not verify.
+ */
+public final class SignatureVerifier {
+
+    public static final String ED25519 = "ED25519";
+    public static final String P256 = "P256";
+    public static final String RSA4096 = "RSA4096";
+
+    private static final X9ECParameters P256_CURVE = CustomNamedCurves.getByName("secp256r1");
+    private static final ECDomainParameters P256_DOMAIN = new ECDomainParameters(P256_CURVE.getCurve(), P256_CURVE.getG(),
+            P256_CURVE.getN(), P256_CURVE.getH());
+    private static final byte[] NO_CONTEXT = new byte[0];
+
+    private SignatureVerifier() {
+    }
+
+    public static boolean isKnown(String algorithm) {
+        return ED25519.equals(algorithm) || P256.equals(algorithm) || RSA4096.equals(algorithm);
+    }
+
+    public static boolean verify(String algorithm, byte[] publicKey, byte[] data, byte[] signature) {
+        return verify(algorithm, publicKey, data, signature, false);
+    }
+
+    public static boolean verify(String algorithm, byte[] publicKey, byte[] data, byte[] signature, boolean preHashed) {
+        if (publicKey == null || data == null || signature == null || algorithm == null) {
+            return false;
+        }
+        try {
+            return switch (algorithm) {
+                case ED25519 -> preHashed
+                        ? publicKey.length == 32 && signature.length == 64 && data.length == 64
+                                && org.bouncycastle.math.ec.rfc8032.Ed25519.verifyPrehash(signature, 0, publicKey, 0, NO_CONTEXT, data, 0)
+                        : Ed25519.verify(publicKey, data, signature);
+                case P256 -> {
+                    if (preHashed && data.length != 32) {
+                        yield false;
+                    }
+                    BigInteger[] rs = StandardDSAEncoding.INSTANCE.decode(P256_CURVE.getN(), signature);
+                    ECDSASigner verifier = new ECDSASigner();
+                    verifier.init(false, new ECPublicKeyParameters(P256_CURVE.getCurve().decodePoint(publicKey), P256_DOMAIN));
+                    yield verifier.verifySignature(preHashed ? data : sha256(data), rs[0], rs[1]);
+                }
+                case RSA4096 -> {
+                    if (preHashed && data.length != 32) {
+                        yield false;
+                    }
+                    AsymmetricKeyParameter key = PublicKeyFactory.createKey(publicKey);
+                    if (!(key instanceof RSAKeyParameters rsa) || rsa.getModulus().bitLength() < 2048) {
+                        yield false;
+                    }
+                    PSSSigner verifier = preHashed ? PSSSigner.createRawSigner(new RSABlindedEngine(), new SHA256Digest(), new SHA256Digest(),
+                            32, PSSSigner.TRAILER_IMPLICIT) : new PSSSigner(new RSABlindedEngine(), new SHA256Digest(), 32);
+                    verifier.init(false, key);
+                    verifier.update(data, 0, data.length);
+                    yield verifier.verifySignature(signature);
+                }
+                default -> false;
+            };
+        } catch (IOException | RuntimeException e) {
+            return false; // a malformed key or signature does not verify
+        }
+    }
+
+    public static byte[] sha256(byte[] data) {
+        SHA256Digest digest = new SHA256Digest();
+        digest.update(data, 0, data.length);
+        byte[] out = new byte[32];
+        digest.doFinal(out, 0);
+        return out;
+    }
+}
