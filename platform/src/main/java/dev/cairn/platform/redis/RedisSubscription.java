@@ -1,4 +1,4 @@
-package dev.cairn.wallet.api;
+package dev.cairn.platform.redis;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,42 +13,44 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
- * Subscribes this replica to wallet-change notices once it has started, and keeps trying
- * (1 s, doubling to 30 s) while Redis cannot be reached. A replica therefore starts and serves
- * without Redis; until it is subscribed, the unlocked-key lifetime bounds how long it may use a
- * wallet that another replica changed. The container is started only after a PING has
+ * Starts a replica's Redis subscriptions (a listener container created with auto-start off)
+ * once the application is ready, and keeps trying (1 s, doubling to 30 s) while Redis cannot
+ * be reached, so that a replica starts and serves without Redis. The container is started only after a PING has
  * succeeded, so it never starts against an unreachable Redis; once subscribed, it recovers
  * from lost connections by itself.
  */
-class WalletChangeSubscription {
+public class RedisSubscription {
 
-    private static final Logger log = LoggerFactory.getLogger(WalletChangeSubscription.class);
+    private static final Logger log = LoggerFactory.getLogger(RedisSubscription.class);
     private static final Duration FIRST_DELAY = Duration.ofSeconds(1);
     private static final Duration MAX_DELAY = Duration.ofSeconds(30);
 
     private final RedisConnectionFactory connections;
     private final RedisMessageListenerContainer container;
     private final TaskScheduler scheduler;
+    private final String what;
     private Duration delay = FIRST_DELAY;
     private volatile boolean stopped;
 
-    WalletChangeSubscription(RedisConnectionFactory connections, RedisMessageListenerContainer container,
+    /** {@code what} names the subscription in logs, e.g. "wallet changes". */
+    public RedisSubscription(String what, RedisConnectionFactory connections, RedisMessageListenerContainer container,
             TaskScheduler scheduler) {
+        this.what = what;
         this.connections = connections;
         this.container = container;
         this.scheduler = scheduler;
     }
 
     @EventListener(ApplicationReadyEvent.class)
-    void subscribe() {
+    public void subscribe() {
         scheduler.schedule(this::attempt, Instant.now());
     }
 
-    boolean subscribed() {
+    public boolean subscribed() {
         return container.isListening();
     }
 
-    void stop() {
+    public void stop() {
         stopped = true;
     }
 
@@ -62,10 +64,10 @@ class WalletChangeSubscription {
             }
             container.start();
             if (delay.compareTo(FIRST_DELAY) > 0) {
-                log.info("Subscribed to wallet changes");
+                log.info("Subscribed to {}", what);
             }
         } catch (RuntimeException e) {
-            log.warn("Cannot subscribe to wallet changes yet ({}); trying again in {} s", rootMessage(e), delay.toSeconds());
+            log.warn("Cannot subscribe to {} yet ({}); trying again in {} s", what, rootMessage(e), delay.toSeconds());
             scheduler.schedule(this::attempt, Instant.now().plus(delay));
             delay = delay.multipliedBy(2).compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay.multipliedBy(2);
         }

@@ -11,6 +11,8 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
+import dev.cairn.platform.redis.RedisSubscription;
+
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
 class WalletConfiguration {
@@ -25,15 +27,15 @@ class WalletConfiguration {
         RedisMessageListenerContainer container = new RedisMessageListenerContainer();
         container.setConnectionFactory(connections);
         container.addMessageListener(changes, new ChannelTopic(WalletChanges.CHANNEL));
-        // started by WalletChangeSubscription once the replica is up: Redis being away at start
+        // started by RedisSubscription once the replica is up: Redis being away at start
         // must not stop a replica from starting
         container.setAutoStartup(false);
         return container;
     }
 
     @Bean(destroyMethod = "stop")
-    WalletChangeSubscription walletChangeSubscription(RedisConnectionFactory connections,
+    RedisSubscription walletChangeSubscription(RedisConnectionFactory connections,
             RedisMessageListenerContainer walletChangeListener, TaskScheduler scheduler) {
-        return new WalletChangeSubscription(connections, walletChangeListener, scheduler);
+        return new RedisSubscription("wallet changes", connections, walletChangeListener, scheduler);
     }
 }

@@ -16,6 +16,8 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import redis.embedded.RedisServer;
 
+import dev.cairn.platform.redis.RedisSubscription;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -44,7 +46,7 @@ class WalletChangeSubscriptionTest {
         container.afterPropertiesSet();
         ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
         scheduler.initialize();
-        WalletChangeSubscription subscription = new WalletChangeSubscription(connections, container, scheduler);
+        RedisSubscription subscription = new RedisSubscription("wallet changes", connections, container, scheduler);
         RedisServer redis = null;
         try {
             subscription.subscribe();
