@@ -42,6 +42,7 @@ public final class CairnCli {
               down     stop a running suite and everything it started
               status   list every process with its port, pid and readiness
               setup    install nginx (apt-get), so that 'up' puts it in front
+              verify-export FILE.jsonl   check a register export offline (GET /api/registers/{id}/export)
             """;
 
     private CairnCli() {

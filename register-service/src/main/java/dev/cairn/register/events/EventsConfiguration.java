@@ -1,0 +1,92 @@
+package dev.cairn.register.events;
+
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.listener.PatternTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpRequest;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+
+import dev.cairn.platform.auth.BearerTokenFilter;
+import dev.cairn.platform.redis.RedisSubscription;
+import dev.cairn.register.config.RegisterProperties;
+import dev.cairn.register.registry.RegisterAccess;
+
+/**
+ * The WebSocket endpoint and the Redis subscription that feeds it. The handshake passes the
+ * bearer-token check like any request (the caller is kept with the session) and its Origin
+ * must be one of {@code cairn.register.websocket.allowed-origins}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocket
+@org.springframework.scheduling.annotation.EnableScheduling
+class EventsConfiguration implements WebSocketConfigurer {
+
+    private final RegisterSocketHandler handler;
+    private final RegisterProperties properties;
+
+    EventsConfiguration(RegisterAccess access, RegisterEvents events, JsonMapper json, RegisterProperties properties) {
+        this.handler = new RegisterSocketHandler(access, events, json);
+        this.properties = properties;
+    }
+
+    @Override
+    public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+        registry.addHandler(handler, "/ws/registers").addInterceptors(new CallerHandshake())
+                .setAllowedOrigins(properties.websocket().allowedOrigins().toArray(String[]::new));
+    }
+
+    @Bean
+    RedisMessageListenerContainer registerEventListener(RedisConnectionFactory connections, JsonMapper json) {
+        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+        container.setConnectionFactory(connections);
+        container.addMessageListener((message, pattern) -> {
+            JsonNode body = json.readTree(message.getBody());
+            handler.deliver(body.path("registerId").asString(), (ArrayNode) body.path("events"));
+        }, new PatternTopic(RegisterEvents.CHANNEL_PREFIX + "*"));
+        container.setAutoStartup(false); // RedisSubscription starts it, also when Redis comes later
+        return container;
+    }
+
+    @Bean(destroyMethod = "stop")
+    RedisSubscription registerEventSubscription(RedisConnectionFactory connections, RedisMessageListenerContainer registerEventListener,
+            TaskScheduler scheduler) {
+        return new RedisSubscription("register events", connections, registerEventListener, scheduler);
+    }
+
+    /** Keeps the caller that the bearer-token filter found with the WebSocket session. */
+    private static final class CallerHandshake implements HandshakeInterceptor {
+        @Override
+        public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
+                Map<String, Object> attributes) {
+            if (request instanceof ServletServerHttpRequest servlet) {
+                HttpServletRequest http = servlet.getServletRequest();
+                Object caller = http.getAttribute(BearerTokenFilter.CALLER_ATTRIBUTE);
+                if (caller != null) {
+                    attributes.put(BearerTokenFilter.CALLER_ATTRIBUTE, caller);
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler, Exception exception) {
+        }
+    }
+}

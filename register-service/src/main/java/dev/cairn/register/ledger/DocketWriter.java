@@ -1,0 +1,209 @@
+package dev.cairn.register.ledger;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoWriteException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+import dev.cairn.platform.ledger.CanonicalJson;
+import dev.cairn.platform.ledger.LedgerHashes;
+import dev.cairn.platform.problem.ApiException;
+import dev.cairn.register.config.RegisterProperties;
+import dev.cairn.register.events.RegisterEvents;
+import dev.cairn.register.registry.Registry;
+
+/**
+ * Stores a sealed docket and its transactions without multi-document transactions:
+ * <ol>
+ *   <li>check the docket and every transaction on their own (shape, hashes, signatures);</li>
+ *   <li>check it against the chain: the same docket again is answered as before; another docket
+ *       at a stored height, a gap, or a previous hash that is not the latest docket's is a 409;</li>
+ *   <li>store the transactions with the docket's height (idempotent; a transaction that a
+ *       stored docket already lists is a 409);</li>
+ *   <li>insert the docket: its height is its {@code _id}, so of two writers racing for one height
+ *       exactly one succeeds. This insert is the commit: before it, readers see none of the
+ *       transactions; after it, all of them;</li>
+ *   <li>tidy: remove transactions left at this height by writers that lost, and move the
+ *       registry's head forward.</li>
+ * </ol>
+ * A crash between any two steps leaves either nothing visible or the whole docket; a retry of
+ * the same request completes it.
+ */
+@Component
+public class DocketWriter {
+
+    public record Written(String registerId, long height, String hash, int transactionCount) {
+    }
+
+    private final LedgerStore store;
+    private final Registry registry;
+    private final RegisterProperties properties;
+    private final RegisterEvents events;
+
+    public DocketWriter(LedgerStore store, Registry registry, RegisterProperties properties, RegisterEvents events) {
+        this.store = store;
+        this.registry = registry;
+        this.properties = properties;
+        this.events = events;
+    }
+
+    public Written write(String registerId, JsonNode request) {
+        JsonNode docket = request.path("docket");
+        JsonNode transactions = request.path("transactions");
+        if (!transactions.isArray() || transactions.isEmpty()) {
+            throw invalid("transactions must be a non-empty array");
+        }
+        if (transactions.size() > properties.maxDocketTransactions()) {
+            throw invalid("a docket holds at most " + properties.maxDocketTransactions() + " transactions");
+        }
+        List<String> txIds = new ArrayList<>();
+        for (JsonNode tx : transactions.values()) {
+            String problem = LedgerRecords.transactionProblem(tx, registerId);
+            if (problem != null) {
+                throw invalid(problem);
+            }
+            txIds.add(tx.path("txId").stringValue());
+        }
+        String problem = LedgerRecords.docketProblem(docket, registerId, txIds);
+        if (problem != null) {
+            throw invalid(problem);
+        }
+        long height = docket.path("height").longValue();
+        String hash = docket.path("hash").stringValue();
+        boolean genesis = height == 0;
+        for (JsonNode tx : transactions.values()) {
+            if ("genesis".equals(tx.path("type").stringValue()) != genesis) {
+                throw invalid(genesis ? "the genesis docket holds only the genesis transaction"
+                        : "a genesis transaction belongs only in the docket at height 0");
+            }
+        }
+        if (genesis && (transactions.size() != 1 || !LedgerHashes.GENESIS_PREVIOUS_HASH.equals(docket.path("previousHash").stringValue()))) {
+            throw invalid("the genesis docket holds one transaction and its previousHash is 64 zeros");
+        }
+
+        LedgerStore.Ledger ledger = store.of(registerId);
+        Document existing = ledger.dockets().find(Filters.eq("_id", height)).first();
+        if (existing != null) {
+            return sameOrConflict(ledger, existing, hash, txIds.size());
+        }
+        Document latest = ledger.dockets().find().sort(new Document("_id", -1)).limit(1).first();
+        long latestHeight = latest == null ? -1 : ((Number) latest.get("_id")).longValue();
+        if (height != latestHeight + 1) {
+            throw conflict("height-not-next", "The register's next height is " + (latestHeight + 1) + ", not " + height,
+                    Map.of("nextHeight", latestHeight + 1));
+        }
+        if (latest != null && !latest.getString("hash").equals(docket.path("previousHash").stringValue())) {
+            throw conflict("previous-hash-mismatch", "previousHash is not the hash of the docket at height " + latestHeight,
+                    Map.of("latestHash", latest.getString("hash")));
+        }
+
+        stageTransactions(ledger, transactions, height);
+
+        // event sequence numbers continue the previous docket's: the same for every writer of this height
+        long firstSeq = latest == null ? 1 : ((Number) latest.get("lastSeq")).longValue() + 1;
+        Document docketDocument = new Document("_id", height).append("hash", hash).append("raw", CanonicalJson.string(docket))
+                .append("transactionIds", txIds).append("timestamp", docket.path("timestamp").stringValue())
+                .append("firstSeq", firstSeq).append("lastSeq", firstSeq + RegisterEvents.count(txIds.size()) - 1);
+        try {
+            ledger.dockets().insertOne(docketDocument);
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+            Document winner = ledger.dockets().find(Filters.eq("_id", height)).first();
+            tidy(ledger, height, winner);
+            return sameOrConflict(ledger, winner, hash, txIds.size());
+        }
+        tidy(ledger, height, docketDocument);
+        registry.advance(registerId, height, hash);
+        events.publish(registerId, docketDocument);
+        return new Written(registerId, height, hash, txIds.size());
+    }
+
+    private Written sameOrConflict(LedgerStore.Ledger ledger, Document stored, String hash, int count) {
+        long height = ((Number) stored.get("_id")).longValue();
+        if (stored.getString("hash").equals(hash)) {
+            // completes a write that stopped after its commit; subscribers drop events they already have
+            registry.advance(ledger.registerId(), height, hash);
+            events.publish(ledger.registerId(), stored);
+            return new Written(ledger.registerId(), height, hash, count);
+        }
+        throw conflict("height-taken", "Another docket is already sealed at height " + height, Map.of("sealedHash", stored.getString("hash")));
+    }
+
+    private void stageTransactions(LedgerStore.Ledger ledger, JsonNode transactions, long height) {
+        List<Document> documents = new ArrayList<>();
+        for (JsonNode tx : transactions.values()) {
+            documents.add(transactionDocument(tx, height));
+        }
+        try {
+            ledger.transactions().insertMany(documents, new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            for (BulkWriteError error : e.getWriteErrors()) {
+                if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+                restage(ledger, documents.get(error.getIndex()), height);
+            }
+        }
+    }
+
+    /** A transaction id that is already stored: the same transaction for this height, a sealed one, or one left by a failed write. */
+    private void restage(LedgerStore.Ledger ledger, Document ours, long height) {
+        String txId = ours.getString("_id");
+        Document stored = ledger.transactions().find(Filters.eq("_id", txId)).first();
+        if (stored == null) {
+            ledger.transactions().insertOne(ours); // removed meanwhile by a tidy-up; the id is unique, a race fails loudly
+            return;
+        }
+        long storedHeight = ((Number) stored.get("height")).longValue();
+        if (storedHeight != height) {
+            Document sealedAt = ledger.dockets().find(Filters.and(Filters.eq("_id", storedHeight), Filters.eq("transactionIds", txId))).first();
+            if (sealedAt != null) {
+                throw conflict("transaction-sealed", "Transaction " + txId + " is already sealed at height " + storedHeight,
+                        Map.of("txId", txId, "height", storedHeight));
+            }
+            ledger.transactions().updateOne(Filters.and(Filters.eq("_id", txId), Filters.eq("height", storedHeight)),
+                    Updates.set("height", height));
+        }
+        if (!ours.getString("raw").equals(stored.getString("raw"))) {
+            throw conflict("transaction-differs", "A different transaction with id " + txId + " is stored", Map.of("txId", txId));
+        }
+    }
+
+    /** Once a docket is sealed at a height, transactions at that height that it does not list are leftovers of writers that lost. */
+    private static void tidy(LedgerStore.Ledger ledger, long height, Document sealed) {
+        List<String> listed = sealed.getList("transactionIds", String.class);
+        ledger.transactions().deleteMany(Filters.and(Filters.eq("height", height), Filters.nin("_id", listed)));
+    }
+
+    static Document transactionDocument(JsonNode tx, long height) {
+        Set<String> recipients = new HashSet<>(LedgerRecords.strings(tx.path("recipients")));
+        return new Document("_id", tx.path("txId").stringValue()).append("height", height).append("raw", CanonicalJson.string(tx))
+                .append("type", tx.path("type").stringValue()).append("sender", tx.path("sender").stringValue())
+                .append("recipients", new ArrayList<>(recipients)).append("blueprintId", tx.path("blueprintId").asString(null))
+                .append("instanceId", tx.path("instanceId").asString(null)).append("timestamp", tx.path("timestamp").stringValue());
+    }
+
+    private static ApiException invalid(String detail) {
+        return ApiException.badRequest("invalid-docket", detail);
+    }
+
+    private static ApiException conflict(String type, String detail, Map<String, Object> properties) {
+        return new ApiException(HttpStatus.CONFLICT, type, "Conflict", detail, properties);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.cairn.register.ledger;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads that only ever show what a sealed docket lists. A transaction document counts when
+ * the docket stored at its height names it; sealed dockets never change, so the lists are
+ * remembered (a bounded number of them).
+ */
+@Component
+public class LedgerReader {
+
+    public record Page<T>(List<T> items, int page, int size, long total, int maxSize) {
+    }
+
+    private static final int REMEMBERED_DOCKETS = 2_000;
+
+    private final LedgerStore store;
+    private final Map<String, Set<String>> sealedLists = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
+            return size() > REMEMBERED_DOCKETS;
+        }
+    };
+
+    public LedgerReader(LedgerStore store) {
+        this.store = store;
+    }
+
+    public long sealedHeight(String registerId) {
+        Document latest = store.of(registerId).dockets().find().sort(Sorts.descending("_id")).limit(1).first();
+        return latest == null ? -1 : ((Number) latest.get("_id")).longValue();
+    }
+
+    public Optional<Document> docket(String registerId, long height) {
+        return Optional.ofNullable(store.of(registerId).dockets().find(Filters.eq("_id", height)).first());
+    }
+
+    public Optional<Document> latestDocket(String registerId) {
+        return Optional.ofNullable(store.of(registerId).dockets().find().sort(Sorts.descending("_id")).limit(1).first());
+    }
+
+    public List<Document> dockets(String registerId, long from, int limit) {
+        return store.of(registerId).dockets().find(Filters.gte("_id", from)).sort(Sorts.ascending("_id")).limit(limit)
+                .into(new ArrayList<>());
+    }
+
+    public Optional<Document> transaction(String registerId, String txId) {
+        return Optional.ofNullable(store.of(registerId).transactions().find(Filters.eq("_id", txId)).first())
+                .filter(document -> sealed(registerId, document));
+    }
+
+    /** Sealed transactions matching every given field, oldest docket first. */
+    public Page<Document> transactions(String registerId, Map<String, String> criteria, int page, int size, int maxSize) {
+        long head = sealedHeight(registerId);
+        List<Bson> filters = new ArrayList<>();
+        filters.add(Filters.lte("height", head));
+        criteria.forEach((field, value) -> {
+            if (value != null) {
+                filters.add(Filters.eq(field, value));
+            }
+        });
+        Bson filter = Filters.and(filters);
+        var collection = store.of(registerId).transactions();
+        long total = collection.countDocuments(filter);
+        List<Document> items = collection.find(filter).sort(Sorts.ascending("height", "timestamp", "_id")).skip(page * size).limit(size)
+                .into(new ArrayList<>());
+        items.removeIf(document -> !sealed(registerId, document));
+        return new Page<>(items, page, size, total, maxSize);
+    }
+
+    boolean sealed(String registerId, Document transaction) {
+        long height = ((Number) transaction.get("height")).longValue();
+        String key = registerId + "/" + height;
+        Set<String> listed;
+        synchronized (sealedLists) {
+            listed = sealedLists.get(key);
+        }
+        if (listed == null) {
+            Document docket = store.of(registerId).dockets().find(Filters.eq("_id", height)).first();
+            if (docket == null) {
+                return false;
+            }
+            listed = new HashSet<>(docket.getList("transactionIds", String.class));
+            synchronized (sealedLists) {
+                sealedLists.put(key, listed);
+            }
+        }
+        return listed.contains(transaction.getString("_id"));
+    }
+}

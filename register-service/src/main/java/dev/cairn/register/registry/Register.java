@@ -1,0 +1,27 @@
+package dev.cairn.register.registry;
+
+import java.time.Instant;
+
+import org.bson.Document;
+
+/**
+ * A register as the registry lists it. {@code height} and {@code latestDocketHash} follow the
+ * register's sealed dockets (the dockets are the truth; these are kept up to date after each
+ * docket and repaired on read when a writer stopped in between).
+ */
+public record Register(String id, String organizationId, String name, String description, Status status, long height,
+        String latestDocketHash, String createdBy, Instant createdAt, Instant updatedAt) {
+
+    public enum Status {
+        /** Created; usable once its genesis docket (height 0) is sealed. */
+        AWAITING_GENESIS,
+        ONLINE
+    }
+
+    static Register of(Document document) {
+        return new Register(document.getString("_id"), document.getString("organizationId"), document.getString("name"),
+                document.getString("description"), Status.valueOf(document.getString("status")), document.get("height", Number.class).longValue(),
+                document.getString("latestDocketHash"), document.getString("createdBy"), document.getDate("createdAt").toInstant(),
+                document.getDate("updatedAt").toInstant());
+    }
+}

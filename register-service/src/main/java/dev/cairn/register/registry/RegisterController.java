@@ -1,0 +1,104 @@
+package dev.cairn.register.registry;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.cairn.platform.auth.Access;
+import dev.cairn.platform.auth.Caller;
+import dev.cairn.platform.problem.ApiException;
+import dev.cairn.register.ledger.LedgerReader;
+
+/**
+ * Registers of the caller's organisation. A new register waits for its genesis docket (height
+ * 0), which a validator seals through the same write path as every other docket; the genesis
+ * transaction records the owner organisation and the register's policy ({@code genesis} in the
+ * answer is what it must hold).
+ */
+@RestController
+@RequestMapping("/api/registers")
+class RegisterController {
+
+    record CreateRequest(@NotBlank @Size(max = 200) String name, @Size(max = 2000) String description) {
+    }
+
+    record UpdateRequest(@Size(min = 1, max = 200) String name, @Size(max = 2000) String description) {
+    }
+
+    record Genesis(String type, String registerId, String owner, String docketWriterScope) {
+    }
+
+    record RegisterView(String id, String organizationId, String name, String description, Register.Status status, long height,
+            String latestDocketHash, Instant createdAt, Instant updatedAt, Genesis genesis) {
+
+        static RegisterView of(Register register) {
+            return new RegisterView(register.id(), register.organizationId(), register.name(), register.description(), register.status(),
+                    register.height(), register.latestDocketHash(), register.createdAt(), register.updatedAt(),
+                    new Genesis("genesis", register.id(), register.organizationId(), RegisterAccess.WRITE_DOCKET_SCOPE));
+        }
+    }
+
+    private final Registry registry;
+    private final RegisterAccess access;
+    private final LedgerReader ledger;
+
+    RegisterController(Registry registry, RegisterAccess access, LedgerReader ledger) {
+        this.registry = registry;
+        this.access = access;
+        this.ledger = ledger;
+    }
+
+    @PostMapping
+    ResponseEntity<RegisterView> create(Caller caller, @Valid @RequestBody CreateRequest request) {
+        Access.requireUser(caller);
+        Access.requireAdministrator(caller);
+        if (caller.orgId() == null) {
+            throw ApiException.badRequest("no-organization", "The caller belongs to no organisation");
+        }
+        Register register = registry.create(caller.orgId(), request.name().strip(), request.description(), caller.subject());
+        return ResponseEntity.created(URI.create("/api/registers/" + register.id())).body(RegisterView.of(register));
+    }
+
+    @GetMapping
+    List<RegisterView> list(Caller caller) {
+        if (caller.orgId() == null) {
+            return List.of();
+        }
+        return registry.ofOrganization(caller.orgId()).stream().map(RegisterView::of).toList();
+    }
+
+    @GetMapping("/{id}")
+    RegisterView get(Caller caller, @PathVariable String id) {
+        return RegisterView.of(repaired(access.readable(caller, id)));
+    }
+
+    @PatchMapping("/{id}")
+    RegisterView update(Caller caller, @PathVariable String id, @Valid @RequestBody UpdateRequest request) {
+        access.administrable(caller, id);
+        return RegisterView.of(registry.rename(id, request.name() == null ? null : request.name().strip(), request.description())
+                .orElseThrow(() -> ApiException.notFound("register")));
+    }
+
+    /** A writer that stopped between sealing a docket and moving the registry's head leaves it behind; the dockets decide. */
+    private Register repaired(Register register) {
+        long sealed = ledger.sealedHeight(register.id());
+        if (sealed > register.height()) {
+            ledger.latestDocket(register.id()).ifPresent(d -> registry.advance(register.id(), sealed, d.getString("hash")));
+            return registry.find(register.id()).orElse(register);
+        }
+        return register;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.cairn.register.registry;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+import org.springframework.data.mongodb.MongoDatabaseFactory;
+import org.springframework.stereotype.Component;
+
+/** The registry: one document per register in the {@code registers} collection of the default database. */
+@Component
+public class Registry {
+
+    private final MongoCollection<Document> registers;
+
+    public Registry(MongoDatabaseFactory databases) {
+        this.registers = databases.getMongoDatabase().getCollection("registers");
+        registers.createIndex(Indexes.ascending("organizationId", "createdAt"));
+    }
+
+    public Register create(String organizationId, String name, String description, String createdBy) {
+        Date now = new Date();
+        Document document = new Document("_id", RegisterId.next()).append("organizationId", organizationId).append("name", name)
+                .append("description", description).append("status", Register.Status.AWAITING_GENESIS.name()).append("height", -1L)
+                .append("latestDocketHash", null).append("createdBy", createdBy).append("createdAt", now).append("updatedAt", now);
+        registers.insertOne(document);
+        return Register.of(document);
+    }
+
+    public Optional<Register> find(String id) {
+        return Optional.ofNullable(registers.find(Filters.eq("_id", id)).first()).map(Register::of);
+    }
+
+    public List<Register> ofOrganization(String organizationId) {
+        return registers.find(Filters.eq("organizationId", organizationId)).sort(Sorts.ascending("createdAt")).map(Register::of)
+                .into(new ArrayList<>());
+    }
+
+    public Optional<Register> rename(String id, String name, String description) {
+        List<Bson> updates = new ArrayList<>();
+        if (name != null) {
+            updates.add(Updates.set("name", name));
+        }
+        if (description != null) {
+            updates.add(Updates.set("description", description));
+        }
+        if (!updates.isEmpty()) {
+            updates.add(Updates.set("updatedAt", new Date()));
+            registers.updateOne(Filters.eq("_id", id), Updates.combine(updates));
+        }
+        return find(id);
+    }
+
+    /** Moves the register's head forward to a sealed docket; never backwards. */
+    public void advance(String id, long height, String docketHash) {
+        registers.updateOne(Filters.and(Filters.eq("_id", id), Filters.lt("height", height)),
+                Updates.combine(Updates.set("height", height), Updates.set("latestDocketHash", docketHash),
+                        Updates.set("status", Register.Status.ONLINE.name()), Updates.set("updatedAt", Date.from(Instant.now()))));
+    }
+}

@@ -1,0 +1,69 @@
+package dev.cairn.register.ledger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import dev.cairn.platform.crypto.Ed25519;
+import dev.cairn.platform.ledger.LedgerHashes;
+
+/** Builds signed transactions and dockets as a client wallet and a validator would. */
+final class LedgerFixture {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final byte[] walletKey = Ed25519.generatePrivateKey();
+    private final byte[] validatorKey = Ed25519.generatePrivateKey();
+    final String sender = "cairn1sender" + UUID.randomUUID().toString().substring(0, 8);
+    final String recipient = "cairn1recipient" + UUID.randomUUID().toString().substring(0, 8);
+
+    ObjectNode transaction(String registerId, String type, JsonNode payload) {
+        ObjectNode tx = JSON.createObjectNode();
+        tx.put("registerId", registerId).put("type", type).put("sender", sender);
+        tx.putArray("recipients").add(recipient);
+        tx.put("blueprintId", "bp-1").put("instanceId", "inst-" + UUID.randomUUID()).set("payload", payload);
+        tx.put("timestamp", Instant.now().toString());
+        return sign(tx, "txId", LedgerHashes.transactionId(tx), walletKey);
+    }
+
+    ObjectNode action(String registerId, int amount) {
+        return transaction(registerId, "action", JSON.createObjectNode().put("amount", amount).put("note", "pay €" + amount));
+    }
+
+    ObjectNode genesis(String registerId, String owner) {
+        return transaction(registerId, "genesis", JSON.createObjectNode().put("owner", owner).put("docketWriterScope", "register:write-docket"));
+    }
+
+    /** The body of POST /dockets: a docket over the transactions, linked to previousHash and signed. */
+    ObjectNode docket(String registerId, long height, String previousHash, List<ObjectNode> transactions) {
+        List<String> ids = new ArrayList<>();
+        transactions.forEach(tx -> ids.add(tx.path("txId").asString()));
+        ObjectNode docket = JSON.createObjectNode();
+        docket.put("registerId", registerId).put("height", height).put("previousHash", previousHash)
+                .put("merkleRoot", LedgerHashes.merkleRoot(ids)).put("timestamp", Instant.now().toString()).put("validatorId", "validator-test");
+        ids.forEach(docket.putArray("transactionIds")::add);
+        sign(docket, "hash", LedgerHashes.docketHash(docket), validatorKey);
+        ObjectNode body = JSON.createObjectNode();
+        body.set("docket", docket);
+        transactions.forEach(body.putArray("transactions")::add);
+        return body;
+    }
+
+    static String hash(ObjectNode body) {
+        return body.path("docket").path("hash").asString();
+    }
+
+    private static ObjectNode sign(ObjectNode record, String idField, String hash, byte[] key) {
+        record.put(idField, hash);
+        ObjectNode signature = record.putObject("signature");
+        signature.put("algorithm", "ED25519").put("publicKey", Base64.getEncoder().encodeToString(Ed25519.publicKey(key)))
+                .put("value", Base64.getEncoder().encodeToString(Ed25519.sign(key, LedgerHashes.bytes(hash))));
+        return record;
+    }
+}

@@ -1,0 +1,366 @@
+package dev.cairn.register.ledger;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.cairn.platform.ledger.LedgerHashes;
+import dev.cairn.platform.ledger.MerkleTree;
+import dev.cairn.register.RegisterServiceApplication;
+import dev.cairn.testsupport.JwksServer;
+import dev.cairn.testsupport.TestStores;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two register replicas on one MongoDB: the docket write path (idempotent, one docket per
+ * height however the replicas race, chain rules), what readers see, proofs, and the chain
+ * check finding tampering done directly in the database.
+ */
+class RegisterLedgerIT {
+
+    private static final JwksServer JWKS = new JwksServer();
+    private static final String ORG = UUID.randomUUID().toString();
+    private static MongoServer mongo;
+    private static MongoClient direct;
+    private static ConfigurableApplicationContext first;
+    private static ConfigurableApplicationContext second;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final LedgerFixture fixture = new LedgerFixture();
+    private final String admin = JWKS.userToken("admin-" + UUID.randomUUID(), ORG, "Administrator");
+    private final String validator = JWKS.serviceToken("validator-service", null, "register:read register:write-docket");
+    private String registerId;
+    private String genesisHash;
+
+    @BeforeAll
+    static void start() {
+        mongo = new MongoServer(new MemoryBackend());
+        String uri = mongo.bindAndGetConnectionString();
+        direct = MongoClients.create(uri);
+        first = replica(uri);
+        second = replica(uri);
+    }
+
+    private static ConfigurableApplicationContext replica(String mongoUri) {
+        return new SpringApplicationBuilder(RegisterServiceApplication.class).run("--server.port=0", "--spring.mongodb.uri=" + mongoUri + "/cairn",
+                "--spring.data.redis.url=" + TestStores.endpoints().redisUri(), "--cairn.auth.jwks-uris=" + JWKS.uri(),
+                "--cairn.register.database-prefix=test");
+    }
+
+    @AfterAll
+    static void stop() {
+        first.close();
+        second.close();
+        direct.close();
+        mongo.shutdown();
+        JWKS.close();
+    }
+
+    @BeforeEach
+    void registerWithGenesis() {
+        HttpResponse<String> created = call(first, "POST", "/api/registers", admin, "{\"name\":\"Ledger " + UUID.randomUUID() + "\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        registerId = json(created).path("id").asString();
+        assertThat(json(created).path("status").asString()).isEqualTo("AWAITING_GENESIS");
+
+        ObjectNode genesis = fixture.docket(registerId, 0, LedgerHashes.GENESIS_PREVIOUS_HASH, List.of(fixture.genesis(registerId, ORG)));
+        HttpResponse<String> sealed = call(second, "POST", dockets(), validator, genesis.toString());
+        assertThat(sealed.statusCode()).as(sealed.body()).isEqualTo(201);
+        genesisHash = LedgerFixture.hash(genesis);
+        JsonNode register = json(call(first, "GET", "/api/registers/" + registerId, admin, null));
+        assertThat(register.path("status").asString()).isEqualTo("ONLINE");
+        assertThat(register.path("height").asLong()).isZero();
+        assertThat(register.path("latestDocketHash").asString()).isEqualTo(genesisHash);
+    }
+
+    @Test
+    void theSameDocketAgainAnswersTheSameAndOnlyTheNextHeightLinkedToTheLatestIsAccepted() {
+        ObjectNode one = fixture.docket(registerId, 1, genesisHash, List.of(fixture.action(registerId, 1), fixture.action(registerId, 2)));
+        HttpResponse<String> stored = call(first, "POST", dockets(), validator, one.toString());
+        HttpResponse<String> again = call(second, "POST", dockets(), validator, one.toString());
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        assertThat(again.statusCode()).isEqualTo(201);
+        assertThat(json(again)).isEqualTo(json(stored));
+
+        ObjectNode other = fixture.docket(registerId, 1, genesisHash, List.of(fixture.action(registerId, 3)));
+        assertProblem(call(second, "POST", dockets(), validator, other.toString()), 409, "height-taken");
+        ObjectNode gap = fixture.docket(registerId, 3, LedgerFixture.hash(one), List.of(fixture.action(registerId, 4)));
+        assertProblem(call(first, "POST", dockets(), validator, gap.toString()), 409, "height-not-next");
+        ObjectNode unlinked = fixture.docket(registerId, 2, genesisHash, List.of(fixture.action(registerId, 5)));
+        assertProblem(call(first, "POST", dockets(), validator, unlinked.toString()), 409, "previous-hash-mismatch");
+        ObjectNode replayed = fixture.docket(registerId, 2, LedgerFixture.hash(one),
+                List.of(fixture.action(registerId, 6), (ObjectNode) one.path("transactions").get(0)));
+        assertProblem(call(first, "POST", dockets(), validator, replayed.toString()), 409, "transaction-sealed");
+
+        JsonNode latest = json(call(second, "GET", dockets() + "/latest", admin, null));
+        assertThat(latest.path("height").asLong()).isEqualTo(1);
+        assertThat(json(call(first, "GET", "/api/registers/" + registerId + "/verify", admin, null)).path("ok").asBoolean()).isTrue();
+        // the transaction of the refused docket at height 2 is not visible anywhere
+        String refusedTx = replayed.path("transactions").get(0).path("txId").asString();
+        assertThat(call(first, "GET", "/api/registers/" + registerId + "/transactions/" + refusedTx, admin, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void twoReplicasRacingForOneHeightSealExactlyOneDocketEveryTime() throws Exception {
+        String previous = genesisHash;
+        for (int height = 1; height <= 15; height++) {
+            ObjectNode a = fixture.docket(registerId, height, previous, List.of(fixture.action(registerId, height), fixture.action(registerId, -height)));
+            ObjectNode b = fixture.docket(registerId, height, previous, List.of(fixture.action(registerId, 1000 + height)));
+            CountDownLatch go = new CountDownLatch(1);
+            CompletableFuture<HttpResponse<String>> viaFirst = CompletableFuture.supplyAsync(() -> await(go, () -> call(first, "POST", dockets(), validator, a.toString())));
+            CompletableFuture<HttpResponse<String>> viaSecond = CompletableFuture.supplyAsync(() -> await(go, () -> call(second, "POST", dockets(), validator, b.toString())));
+            go.countDown();
+            List<Integer> statuses = List.of(viaFirst.get().statusCode(), viaSecond.get().statusCode());
+            assertThat(statuses).as("height %d: %s / %s", height, viaFirst.get().body(), viaSecond.get().body()).containsExactlyInAnyOrder(201, 409);
+            previous = viaFirst.get().statusCode() == 201 ? LedgerFixture.hash(a) : LedgerFixture.hash(b);
+            ObjectNode loser = viaFirst.get().statusCode() == 201 ? b : a;
+            for (JsonNode tx : loser.path("transactions").values()) {
+                assertThat(call(second, "GET", "/api/registers/" + registerId + "/transactions/" + tx.path("txId").asString(), admin, null).statusCode())
+                        .isEqualTo(404);
+            }
+        }
+        JsonNode verified = json(call(second, "GET", "/api/registers/" + registerId + "/verify", admin, null));
+        assertThat(verified.path("ok").asBoolean()).as(verified.toString()).isTrue();
+        assertThat(verified.path("dockets").asLong()).isEqualTo(16);
+        assertThat(direct.getDatabase("test_register_" + registerId).getCollection("dockets").countDocuments()).isEqualTo(16);
+    }
+
+    @Test
+    void badDocketsAreRefusedWithAReasonAndStoreNothing() {
+        ObjectNode forgedTx = fixture.action(registerId, 7);
+        forgedTx.set("payload", LedgerFixture.JSON.createObjectNode().put("amount", 7000));
+        assertProblem(call(first, "POST", dockets(), validator, fixture.docket(registerId, 1, genesisHash, List.of(forgedTx)).toString()),
+                400, "invalid-docket");
+        ObjectNode badSignature = fixture.docket(registerId, 1, genesisHash, List.of(fixture.action(registerId, 8)));
+        ((ObjectNode) badSignature.path("docket").path("signature")).put("value", "AAAA");
+        assertProblem(call(first, "POST", dockets(), validator, badSignature.toString()), 400, "invalid-docket");
+        assertProblem(call(first, "POST", dockets(), validator, "{\"docket\":{},\"transactions\":[]}"), 400, "invalid-docket");
+        assertProblem(call(first, "POST", dockets(), validator, "[1,2]"), 400, "invalid-docket");
+
+        String user = JWKS.userToken("member-" + UUID.randomUUID(), ORG, "Administrator");
+        ObjectNode good = fixture.docket(registerId, 1, genesisHash, List.of(fixture.action(registerId, 9)));
+        assertThat(call(first, "POST", dockets(), user, good.toString()).statusCode()).isEqualTo(403);
+        assertThat(json(call(first, "GET", dockets() + "/latest", admin, null)).path("height").asLong()).isZero();
+        assertThat(direct.getDatabase("test_register_" + registerId).getCollection("transactions").countDocuments()).isEqualTo(1);
+
+        assertProblem(call(first, "GET", "/api/registers/not-an-id", admin, null), 400, "invalid-register-id");
+        assertProblem(call(first, "GET", dockets() + "/minus-one", admin, null), 400, "invalid-height");
+        assertProblem(call(first, "GET", "/api/registers/" + registerId + "/transactions/xyz", admin, null), 400, "invalid-transaction-id");
+        assertProblem(call(first, "GET", "/api/registers/resolve?did=did:other:thing", admin, null), 400, "invalid-did");
+        assertThat(call(first, "GET", "/api/registers/" + "0".repeat(32), admin, null).statusCode()).isEqualTo(404);
+        String stranger = JWKS.userToken("stranger", UUID.randomUUID().toString(), "Administrator");
+        assertThat(call(first, "GET", "/api/registers/" + registerId, stranger, null).statusCode()).isEqualTo(404);
+        assertThat(call(first, "GET", dockets() + "/0", stranger, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void readsPagesProofsAndDids() {
+        List<ObjectNode> txs = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            txs.add(fixture.action(registerId, i));
+        }
+        ObjectNode one = fixture.docket(registerId, 1, genesisHash, txs);
+        assertThat(call(first, "POST", dockets(), validator, one.toString()).statusCode()).isEqualTo(201);
+
+        JsonNode page = json(call(second, "GET", "/api/registers/" + registerId + "/transactions?sender=" + fixture.sender + "&size=3&page=1", admin, null));
+        assertThat(page.path("total").asLong()).isEqualTo(8); // genesis and seven actions, all from this sender
+        assertThat(page.path("items").size()).isEqualTo(3);
+        JsonNode capped = json(call(second, "GET", "/api/registers/" + registerId + "/transactions?recipient=" + fixture.recipient + "&size=5000", admin, null));
+        assertThat(capped.path("size").asInt()).isEqualTo(100);
+        assertThat(capped.path("capped").asBoolean()).isTrue();
+        assertThat(capped.path("maxSize").asInt()).isEqualTo(100);
+
+        String txId = txs.get(4).path("txId").asString();
+        JsonNode resolved = json(call(first, "GET", "/api/registers/resolve?did=did:cairn:register:" + registerId + "/tx/" + txId, admin, null));
+        assertThat(resolved.path("transaction")).isEqualTo(txs.get(4));
+        assertThat(resolved.path("height").asLong()).isEqualTo(1);
+        JsonNode wallet = json(call(second, "GET", "/api/query/wallets/" + fixture.recipient + "/transactions", admin, null));
+        assertThat(wallet.path("total").asLong()).isEqualTo(8);
+
+        JsonNode proof = json(call(second, "GET", "/api/registers/" + registerId + "/transactions/" + txId + "/proof", admin, null));
+        List<byte[]> path = new ArrayList<>();
+        proof.path("path").values().forEach(p -> path.add(HexFormat.of().parseHex(p.asString())));
+        byte[] root = HexFormat.of().parseHex(proof.path("merkleRoot").asString());
+        byte[] leaf = HexFormat.of().parseHex(proof.path("leafHash").asString());
+        assertThat(proof.path("leafIndex").asInt()).isEqualTo(4);
+        assertThat(MerkleTree.verifyInclusion(4, 7, leaf, path, root)).isTrue();
+        path.get(1)[0] ^= 0x01;
+        assertThat(MerkleTree.verifyInclusion(4, 7, leaf, path, root)).isFalse();
+
+        ObjectNode two = fixture.docket(registerId, 2, LedgerFixture.hash(one), List.of(fixture.action(registerId, 99)));
+        assertThat(call(first, "POST", dockets(), validator, two.toString()).statusCode()).isEqualTo(201);
+        JsonNode consistency = json(call(first, "GET", "/api/registers/" + registerId + "/consistency?first=2&second=3", admin, null));
+        List<byte[]> proofPath = new ArrayList<>();
+        consistency.path("proof").values().forEach(p -> proofPath.add(HexFormat.of().parseHex(p.asString())));
+        byte[] firstRoot = MerkleTree.root(List.of(LedgerHashes.bytes(genesisHash), LedgerHashes.bytes(LedgerFixture.hash(one))));
+        assertThat(consistency.path("firstRoot").asString()).isEqualTo(LedgerHashes.hex(firstRoot));
+        assertThat(MerkleTree.verifyConsistency(2, 3, firstRoot, HexFormat.of().parseHex(consistency.path("secondRoot").asString()), proofPath)).isTrue();
+        assertProblem(call(first, "GET", "/api/registers/" + registerId + "/consistency?first=2&second=9", admin, null), 400, "invalid-tree-size");
+    }
+
+    @Test
+    void changingOneByteInTheDatabaseIsFoundAndLocated() {
+        ObjectNode one = fixture.docket(registerId, 1, genesisHash, List.of(fixture.action(registerId, 10), fixture.action(registerId, 11)));
+        ObjectNode two = fixture.docket(registerId, 2, LedgerFixture.hash(one), List.of(fixture.action(registerId, 12)));
+        assertThat(call(first, "POST", dockets(), validator, one.toString()).statusCode()).isEqualTo(201);
+        assertThat(call(first, "POST", dockets(), validator, two.toString()).statusCode()).isEqualTo(201);
+        var database = direct.getDatabase("test_register_" + registerId);
+
+        String txId = one.path("transactions").get(1).path("txId").asString();
+        String raw = database.getCollection("transactions").find(Filters.eq("_id", txId)).first().getString("raw");
+        database.getCollection("transactions").updateOne(Filters.eq("_id", txId), Updates.set("raw", raw.replace("\"amount\":11", "\"amount\":91")));
+        JsonNode report = json(call(second, "GET", "/api/registers/" + registerId + "/verify", admin, null));
+        assertThat(report.path("ok").asBoolean()).isFalse();
+        assertThat(report.path("height").asLong()).isEqualTo(1);
+        assertThat(report.path("reason").asString()).contains(txId);
+        database.getCollection("transactions").updateOne(Filters.eq("_id", txId), Updates.set("raw", raw));
+
+        Document docket = database.getCollection("dockets").find(Filters.eq("_id", 2L)).first();
+        String docketRaw = docket.getString("raw");
+        database.getCollection("dockets").updateOne(Filters.eq("_id", 2L), Updates.set("raw", docketRaw.replace("validator-test", "validator-tesu")));
+        report = json(call(first, "GET", "/api/registers/" + registerId + "/verify", admin, null));
+        assertThat(report.path("ok").asBoolean()).isFalse();
+        assertThat(report.path("height").asLong()).isEqualTo(2);
+        database.getCollection("dockets").updateOne(Filters.eq("_id", 2L), Updates.set("raw", docketRaw));
+
+        database.getCollection("transactions").updateOne(Filters.eq("_id", txId), Updates.set("sender", "cairn1someoneelse"));
+        report = json(call(first, "GET", "/api/registers/" + registerId + "/verify", admin, null));
+        assertThat(report.path("height").asLong()).isEqualTo(1);
+        assertThat(report.path("reason").asString()).contains("sender");
+    }
+
+    @Test
+    void aWriterThatStoppedHalfWayLeavesNothingVisibleAndTheNextWriteCompletesTheChain() {
+        var database = direct.getDatabase("test_register_" + registerId);
+        // a writer stored its transaction for height 1 and stopped before its docket
+        ObjectNode orphan = fixture.action(registerId, 21);
+        database.getCollection("transactions").insertOne(DocketWriter.transactionDocument(orphan, 1));
+        String orphanPath = "/api/registers/" + registerId + "/transactions/" + orphan.path("txId").asString();
+        assertThat(call(first, "GET", orphanPath, admin, null).statusCode()).isEqualTo(404);
+        assertThat(json(call(first, "GET", "/api/registers/" + registerId + "/transactions?sender=" + fixture.sender, admin, null))
+                .path("items").size()).isEqualTo(1);
+
+        // another docket takes height 1: the orphan stays invisible and is cleared away
+        ObjectNode one = fixture.docket(registerId, 1, genesisHash, List.of(fixture.action(registerId, 22)));
+        assertThat(call(second, "POST", dockets(), validator, one.toString()).statusCode()).isEqualTo(201);
+        assertThat(call(first, "GET", orphanPath, admin, null).statusCode()).isEqualTo(404);
+        assertThat(database.getCollection("transactions").countDocuments(Filters.eq("_id", orphan.path("txId").asString()))).isZero();
+        // one that lost the race for height 1 and stopped before clearing up is not shown either
+        ObjectNode loser = fixture.action(registerId, 23);
+        database.getCollection("transactions").insertOne(DocketWriter.transactionDocument(loser, 1));
+        assertThat(call(first, "GET", "/api/registers/" + registerId + "/transactions/" + loser.path("txId").asString(), admin, null)
+                .statusCode()).isEqualTo(404);
+
+        // the orphan can still be sealed later, in a docket of its own
+        ObjectNode two = fixture.docket(registerId, 2, LedgerFixture.hash(one), List.of(orphan));
+        assertThat(call(first, "POST", dockets(), validator, two.toString()).statusCode()).isEqualTo(201);
+        assertThat(json(call(second, "GET", orphanPath, admin, null)).path("height").asLong()).isEqualTo(2);
+
+        // a writer that stopped after sealing but before moving the registry's head: readers see the sealed head
+        direct.getDatabase("cairn").getCollection("registers").updateOne(Filters.eq("_id", registerId),
+                Updates.combine(Updates.set("height", 0L), Updates.set("latestDocketHash", genesisHash)));
+        JsonNode register = json(call(second, "GET", "/api/registers/" + registerId, admin, null));
+        assertThat(register.path("height").asLong()).isEqualTo(2);
+        assertThat(register.path("latestDocketHash").asString()).isEqualTo(LedgerFixture.hash(two));
+        assertThat(json(call(first, "GET", "/api/registers/" + registerId + "/verify", admin, null)).path("ok").asBoolean()).isTrue();
+    }
+
+    @Test
+    void anExportChecksOfflineAndAChangedLineIsFound() throws Exception {
+        ObjectNode one = fixture.docket(registerId, 1, genesisHash, List.of(fixture.action(registerId, 31), fixture.action(registerId, 32)));
+        ObjectNode two = fixture.docket(registerId, 2, LedgerFixture.hash(one), List.of(fixture.action(registerId, 33)));
+        assertThat(call(first, "POST", dockets(), validator, one.toString()).statusCode()).isEqualTo(201);
+        assertThat(call(second, "POST", dockets(), validator, two.toString()).statusCode()).isEqualTo(201);
+
+        HttpResponse<String> export = call(second, "GET", "/api/registers/" + registerId + "/export", admin, null);
+        assertThat(export.statusCode()).isEqualTo(200);
+        assertThat(export.headers().firstValue("Content-Type").orElse("")).startsWith("application/x-ndjson");
+        List<String> lines = export.body().lines().toList();
+        assertThat(lines).hasSize(1 + 3 + 4); // header, three dockets, four transactions
+
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "register-export-sample.jsonl"), export.body()); // for a look by hand
+        dev.cairn.register.export.ExportVerifier.Result result = verifyExport(lines);
+        assertThat(result.ok()).as(result.toString()).isTrue();
+        assertThat(result.dockets()).isEqualTo(3);
+        assertThat(result.transactions()).isEqualTo(4);
+        JsonNode consistency = json(call(first, "GET", "/api/registers/" + registerId + "/consistency?first=3", admin, null));
+        assertThat(result.treeHead()).isEqualTo(consistency.path("secondRoot").asString());
+
+        List<String> altered = new ArrayList<>(lines);
+        altered.set(4, altered.get(4).replace("\"amount\":31", "\"amount\":39"));
+        assertThat(altered.get(4)).isNotEqualTo(lines.get(4));
+        result = verifyExport(altered);
+        assertThat(result.ok()).isFalse();
+        assertThat(result.height()).isEqualTo(1);
+        List<String> truncated = new ArrayList<>(lines);
+        truncated.remove(4);
+        assertThat(verifyExport(truncated).reason()).contains("missing");
+    }
+
+    private static dev.cairn.register.export.ExportVerifier.Result verifyExport(List<String> lines) throws java.io.IOException {
+        return dev.cairn.register.export.ExportVerifier.verify(new java.io.BufferedReader(new java.io.StringReader(String.join("\n", lines))));
+    }
+
+    private String dockets() {
+        return "/api/registers/" + registerId + "/dockets";
+    }
+
+    private static <T> T await(CountDownLatch latch, java.util.function.Supplier<T> action) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return action.get();
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status, String type) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
+        assertThat(json(response).path("type").asString()).endsWith("/" + type);
+    }
+
+    private static JsonNode json(HttpResponse<String> response) {
+        return LedgerFixture.JSON.readTree(response.body());
+    }
+
+    private HttpResponse<String> call(ConfigurableApplicationContext replica, String method, String path, String token, String body) {
+        String port = replica.getEnvironment().getProperty("local.server.port");
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + token)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
