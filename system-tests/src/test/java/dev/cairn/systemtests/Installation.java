@@ -41,4 +41,22 @@ final class Installation {
         }
         return response;
     }
+
+    /** A client-credentials token of one of Cairn's own services, with the secret the launcher generated for it. */
+    static String serviceToken(LocalCluster cluster, String service) {
+        try {
+            String secret = java.nio.file.Files.readString(cluster.home().resolve("data/secrets/client-secret-" + service)).trim();
+            String basic = java.util.Base64.getEncoder().encodeToString((service + ":" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            HttpResponse<String> response = new Http(cluster.frontUrl()).send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(cluster.frontUrl() + "/api/service-auth/token"))
+                    .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("token for " + service + ": " + response.statusCode() + " " + response.body());
+            }
+            return Json.field(response.body(), "access_token");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

@@ -31,6 +31,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.cairn.platform.ledger.LedgerHashes;
 import dev.cairn.register.RegisterServiceApplication;
 import dev.cairn.testsupport.JwksServer;
+import dev.cairn.testsupport.LedgerFixture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -32,6 +32,7 @@ import dev.cairn.platform.ledger.LedgerHashes;
 import dev.cairn.platform.ledger.MerkleTree;
 import dev.cairn.register.RegisterServiceApplication;
 import dev.cairn.testsupport.JwksServer;
+import dev.cairn.testsupport.LedgerFixture;
 import dev.cairn.testsupport.TestStores;
 
 import static org.assertj.core.api.Assertions.assertThat;

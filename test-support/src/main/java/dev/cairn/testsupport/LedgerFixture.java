@@ -1,4 +1,4 @@
-package dev.cairn.register.ledger;
+package dev.cairn.testsupport;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,16 +14,16 @@ import dev.cairn.platform.crypto.Ed25519;
 import dev.cairn.platform.ledger.LedgerHashes;
 
 /** Builds signed transactions and dockets as a client wallet and a validator would. */
-final class LedgerFixture {
+public final class LedgerFixture {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    public static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final byte[] walletKey = Ed25519.generatePrivateKey();
     private final byte[] validatorKey = Ed25519.generatePrivateKey();
-    final String sender = "cairn1sender" + UUID.randomUUID().toString().substring(0, 8);
-    final String recipient = "cairn1recipient" + UUID.randomUUID().toString().substring(0, 8);
+    public final String sender = "cairn1sender" + UUID.randomUUID().toString().substring(0, 8);
+    public final String recipient = "cairn1recipient" + UUID.randomUUID().toString().substring(0, 8);
 
-    ObjectNode transaction(String registerId, String type, JsonNode payload) {
+    public ObjectNode transaction(String registerId, String type, JsonNode payload) {
         ObjectNode tx = JSON.createObjectNode();
         tx.put("registerId", registerId).put("type", type).put("sender", sender);
         tx.putArray("recipients").add(recipient);
@@ -32,16 +32,16 @@ final class LedgerFixture {
         return sign(tx, "txId", LedgerHashes.transactionId(tx), walletKey);
     }
 
-    ObjectNode action(String registerId, int amount) {
+    public ObjectNode action(String registerId, int amount) {
         return transaction(registerId, "action", JSON.createObjectNode().put("amount", amount).put("note", "pay €" + amount));
     }
 
-    ObjectNode genesis(String registerId, String owner) {
+    public ObjectNode genesis(String registerId, String owner) {
         return transaction(registerId, "genesis", JSON.createObjectNode().put("owner", owner).put("docketWriterScope", "register:write-docket"));
     }
 
     /** The body of POST /dockets: a docket over the transactions, linked to previousHash and signed. */
-    ObjectNode docket(String registerId, long height, String previousHash, List<ObjectNode> transactions) {
+    public ObjectNode docket(String registerId, long height, String previousHash, List<ObjectNode> transactions) {
         List<String> ids = new ArrayList<>();
         transactions.forEach(tx -> ids.add(tx.path("txId").asString()));
         ObjectNode docket = JSON.createObjectNode();
@@ -55,7 +55,7 @@ final class LedgerFixture {
         return body;
     }
 
-    static String hash(ObjectNode body) {
+    public static String hash(ObjectNode body) {
         return body.path("docket").path("hash").asString();
     }
 
