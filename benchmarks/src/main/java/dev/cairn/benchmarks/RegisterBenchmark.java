@@ -1,0 +1,328 @@
+package dev.cairn.benchmarks;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import org.bson.Document;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import dev.cairn.localcluster.ClusterSpec;
+import dev.cairn.localcluster.LocalCluster;
+import dev.cairn.platform.ledger.CanonicalJson;
+import dev.cairn.platform.ledger.LedgerHashes;
+import dev.cairn.testsupport.LedgerFixture;
+
+/**
+ * Dockets stored per second by the register service, next to a raw {@code insertMany} of the
+ * same documents into the same MongoDB in the same run, and transaction lookups by id in a
+ * large register. Writes docs/benchmarks/register.md.
+ *
+ * <pre>bin/cairn bench register [--dockets 300] [--lookup-transactions 1000000]</pre>
+ */
+public final class RegisterBenchmark {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final int PER_DOCKET = 100;
+    private static final int FILL_PER_DOCKET = 500;
+    private static final int LOOKUPS = 5_000;
+
+    private RegisterBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("cairn.root", ".")).toAbsolutePath().normalize();
+        int dockets = option(args, "--dockets", 300);
+        int lookupTransactions = option(args, "--lookup-transactions", 1_000_000);
+        Report report = new Report("Register: dockets stored and transactions looked up",
+                "Produced by `bin/cairn bench register` (dev.cairn.benchmarks.RegisterBenchmark). One replica of every service, "
+                        + "embedded stores: MongoDB is the embedded wire-protocol server (mongo-java-server, memory backend), "
+                        + "which is much slower than a real MongoDB replica set. Requests go straight to the register replica, "
+                        + "as a validator's do.");
+        Path home = Files.createTempDirectory("cairn-bench-register");
+        LocalCluster cluster = LocalCluster.start(ClusterSpec.builder(root).home(home).replicas(1).gateways(1)
+                .nginx(ClusterSpec.NginxMode.OFF).frontPort(0).mongoBackend(ClusterSpec.MongoBackend.MEMORY).mongoHeap("8g")
+                .freshData(true).environment("CAIRN_MAX_REQUEST_SIZE", "8MB")
+                .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_CLIENT_LIMIT", "1000000000")
+                .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_CALLER_LIMIT", "1000000000").build());
+        try (MongoClient mongo = MongoClients.create(cluster.stores().endpoints().mongoUri())) {
+            String gateway = cluster.gatewayUrls().get(0);
+            String register = LocalCluster.url(cluster.replicas("register-service").get(0));
+            post(gateway + "/api/tenants/bootstrap", null, "{\"organizationName\":\"Bench\",\"adminEmail\":\"bench@cairn.test\","
+                    + "\"adminPassword\":\"benchmark password\",\"adminName\":\"Bench\"}");
+            String admin = field(post(gateway + "/api/auth/login", null, "{\"email\":\"bench@cairn.test\",\"password\":\"benchmark password\"}"),
+                    "accessToken");
+            String validator = serviceToken(gateway, home, "validator-service");
+            LedgerFixture fixture = new LedgerFixture();
+
+            // warm-up: the write path, the JIT and the store
+            Chain warm = new Chain(register, admin, validator, fixture);
+            warm.write(50, PER_DOCKET);
+
+            Chain one = new Chain(register, admin, validator, fixture);
+            List<ObjectNode> prepared = one.prepare(dockets, PER_DOCKET);
+            long started = System.nanoTime();
+            for (ObjectNode body : prepared) {
+                one.store(body);
+            }
+            double apiSeconds = (System.nanoTime() - started) / 1e9;
+
+            List<List<Document>> raw = rawDocuments(prepared);
+            MongoCollection<Document> rawTransactions = mongo.getDatabase("bench_raw").getCollection("transactions");
+            MongoCollection<Document> rawDockets = mongo.getDatabase("bench_raw").getCollection("dockets");
+            rawTransactions.createIndex(new Document("height", 1));
+            rawTransactions.createIndex(new Document("sender", 1).append("height", 1));
+            rawTransactions.createIndex(new Document("recipients", 1).append("height", 1));
+            rawTransactions.createIndex(new Document("blueprintId", 1).append("instanceId", 1).append("height", 1));
+            rawTransactions.createIndex(new Document("timestamp", 1));
+            started = System.nanoTime();
+            for (int i = 0; i < raw.size(); i++) {
+                rawTransactions.insertMany(raw.get(i));
+                rawDockets.insertOne(new Document("_id", (long) i).append("raw", prepared.get(i).path("docket").toString()));
+            }
+            double rawSeconds = (System.nanoTime() - started) / 1e9;
+
+            int parallelRegisters = 4;
+            List<Chain> chains = new ArrayList<>();
+            List<List<ObjectNode>> parallelPrepared = new ArrayList<>();
+            for (int i = 0; i < parallelRegisters; i++) {
+                Chain chain = new Chain(register, admin, validator, fixture);
+                chains.add(chain);
+                parallelPrepared.add(chain.prepare(dockets / parallelRegisters, PER_DOCKET));
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(parallelRegisters);
+            started = System.nanoTime();
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < parallelRegisters; i++) {
+                int n = i;
+                running.add(pool.submit(() -> {
+                    for (ObjectNode body : parallelPrepared.get(n)) {
+                        chains.get(n).store(body);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+            double parallelSeconds = (System.nanoTime() - started) / 1e9;
+            pool.shutdown();
+
+            report.line("## Storing dockets");
+            report.line("");
+            report.line("Dockets of " + PER_DOCKET + " signed transactions (about " + prepared.get(0).path("transactions").get(0).toString().length()
+                    + " bytes each), prepared beforehand; each `POST /api/registers/{id}/dockets` checks every transaction's id and "
+                    + "signature, the docket's hash, Merkle root and signature, and the chain, then stores. The raw figure inserts the "
+                    + "same transaction documents (one `insertMany` per docket, with the same indexes) and one docket document, and "
+                    + "checks nothing.");
+            report.table("Writer", "Dockets", "Dockets/s", "Transactions/s", "Raw insertMany transactions/s", "Register / raw");
+            int total = dockets * PER_DOCKET;
+            double apiTx = total / apiSeconds;
+            double rawTx = total / rawSeconds;
+            report.row("one register, one writer", dockets, String.format("%.1f", dockets / apiSeconds), String.format("%.0f", apiTx),
+                    String.format("%.0f", rawTx), String.format("%.2f", apiTx / rawTx));
+            int parallelDockets = parallelRegisters * (dockets / parallelRegisters);
+            double parallelTx = parallelDockets * PER_DOCKET / parallelSeconds;
+            report.row(parallelRegisters + " registers, one writer each", parallelDockets, String.format("%.1f", parallelDockets / parallelSeconds),
+                    String.format("%.0f", parallelTx), String.format("%.0f", rawTx), String.format("%.2f", parallelTx / rawTx));
+            System.out.printf("api %.0f tx/s, raw %.0f tx/s, parallel %.0f tx/s%n", apiTx, rawTx, parallelTx);
+
+            // a large register for lookups
+            Chain big = new Chain(register, admin, validator, fixture);
+            Random random = new Random(42);
+            List<String> sample = new ArrayList<>();
+            long fillStarted = System.nanoTime();
+            int filled = 0;
+            while (filled < lookupTransactions) {
+                ObjectNode body = big.next(Math.min(FILL_PER_DOCKET, lookupTransactions - filled));
+                for (JsonNode tx : body.path("transactions")) {
+                    if (sample.size() < LOOKUPS * 2 && random.nextInt(Math.max(1, lookupTransactions / (LOOKUPS * 2))) == 0) {
+                        sample.add(tx.path("txId").asString());
+                    }
+                }
+                big.store(body);
+                filled += body.path("transactions").size();
+                if (filled % 100_000 < FILL_PER_DOCKET) {
+                    System.out.printf("filled %d transactions (%.0f s)%n", filled, (System.nanoTime() - fillStarted) / 1e9);
+                }
+            }
+            double fillSeconds = (System.nanoTime() - fillStarted) / 1e9;
+            long[] api = new long[LOOKUPS];
+            long[] direct = new long[LOOKUPS];
+            MongoCollection<Document> stored = mongo.getDatabase("cairn_register_" + big.registerId).getCollection("transactions");
+            for (int i = 0; i < 500; i++) { // warm-up
+                get(register + "/api/registers/" + big.registerId + "/transactions/" + sample.get(i % sample.size()), admin);
+            }
+            for (int i = 0; i < LOOKUPS; i++) {
+                String txId = sample.get(random.nextInt(sample.size()));
+                long t0 = System.nanoTime();
+                HttpResponse<String> response = get(register + "/api/registers/" + big.registerId + "/transactions/" + txId, admin);
+                api[i] = System.nanoTime() - t0;
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("lookup answered " + response.statusCode());
+                }
+                t0 = System.nanoTime();
+                stored.find(Filters.eq("_id", txId)).first();
+                direct[i] = System.nanoTime() - t0;
+            }
+            report.line("");
+            report.line("## Looking up a transaction by id");
+            report.line("");
+            report.line("A register of " + filled + " transactions (filled through the API in " + String.format("%.0f s", fillSeconds)
+                    + ", dockets of " + FILL_PER_DOCKET + "); " + LOOKUPS + " lookups of random sealed transactions, one at a time. "
+                    + "`GET /api/registers/{id}/transactions/{txId}` checks the token, finds the transaction, checks that the docket "
+                    + "at its height lists it (remembered), and answers it; the direct figure is the driver's `find` by `_id` in the "
+                    + "same database.");
+            report.table("Lookup", "p50", "p99");
+            report.row("through the register service", ms(percentile(api, 50)), ms(percentile(api, 99)));
+            report.row("MongoDB driver, directly", ms(percentile(direct, 50)), ms(percentile(direct, 99)));
+        } finally {
+            cluster.close();
+        }
+        report.write(root.resolve("docs/benchmarks/register.md"));
+    }
+
+    /** One register and the chain of dockets written to it. */
+    private static final class Chain {
+        final String registerId;
+        private final String register;
+        private final String validator;
+        private final LedgerFixture fixture;
+        private long height;
+        private String previous = LedgerHashes.GENESIS_PREVIOUS_HASH;
+
+        Chain(String register, String admin, String validator, LedgerFixture fixture) throws Exception {
+            this.register = register;
+            this.validator = validator;
+            this.fixture = fixture;
+            String created = post(register + "/api/registers", admin, "{\"name\":\"bench\"}");
+            this.registerId = field(created, "id");
+            String organization = field(created, "organizationId");
+            store(nextDocket(List.of(fixture.genesis(registerId, organization))));
+        }
+
+        List<ObjectNode> prepare(int count, int perDocket) {
+            List<ObjectNode> bodies = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                bodies.add(next(perDocket));
+            }
+            return bodies;
+        }
+
+        void write(int count, int perDocket) throws Exception {
+            for (int i = 0; i < count; i++) {
+                store(next(perDocket));
+            }
+        }
+
+        ObjectNode next(int transactions) {
+            List<ObjectNode> txs = new ArrayList<>();
+            for (int i = 0; i < transactions; i++) {
+                txs.add(fixture.action(registerId, (int) (height * 1000 + i)));
+            }
+            return nextDocket(txs);
+        }
+
+        private ObjectNode nextDocket(List<ObjectNode> transactions) {
+            ObjectNode body = fixture.docket(registerId, height++, previous, transactions);
+            previous = LedgerFixture.hash(body);
+            return body;
+        }
+
+        void store(ObjectNode body) throws Exception {
+            post(register + "/api/registers/" + registerId + "/dockets", validator, body.toString());
+        }
+    }
+
+    private static List<List<Document>> rawDocuments(List<ObjectNode> bodies) {
+        List<List<Document>> raw = new ArrayList<>();
+        for (ObjectNode body : bodies) {
+            List<Document> documents = new ArrayList<>();
+            long height = body.path("docket").path("height").asLong();
+            for (JsonNode tx : body.path("transactions")) {
+                List<String> recipients = new ArrayList<>();
+                tx.path("recipients").forEach(r -> recipients.add(r.asString()));
+                documents.add(new Document("_id", "raw-" + tx.path("txId").asString()).append("height", height)
+                        .append("raw", CanonicalJson.string(tx)).append("type", tx.path("type").asString())
+                        .append("sender", tx.path("sender").asString()).append("recipients", recipients)
+                        .append("blueprintId", tx.path("blueprintId").asString()).append("instanceId", tx.path("instanceId").asString())
+                        .append("timestamp", tx.path("timestamp").asString()));
+            }
+            raw.add(documents);
+        }
+        return raw;
+    }
+
+    private static String serviceToken(String gateway, Path home, String service) throws Exception {
+        String secret = Files.readString(home.resolve("data/secrets/client-secret-" + service)).trim();
+        String basic = Base64.getEncoder().encodeToString((service + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/api/service-auth/token"))
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(), HttpResponse.BodyHandlers.ofString());
+        return field(response.body(), "access_token");
+    }
+
+    private static long percentile(long[] values, int percentile) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1)];
+    }
+
+    private static String ms(long nanos) {
+        return String.format("%.2f ms", nanos / 1e6);
+    }
+
+    private static HttpResponse<String> get(String url, String token) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String post(String url, String token, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    private static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + name + " in " + json);
+        }
+        return m.group(1);
+    }
+
+    private static int option(String[] args, String name, int fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return fallback;
+    }
+}
