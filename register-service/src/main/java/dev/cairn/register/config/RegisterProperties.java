@@ -4,14 +4,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * @param databasePrefix        each register lives in the MongoDB database
- *                              {@code <prefix>_register_<id>} ({@code CAIRN_REGISTER_DATABASE_PREFIX},
+ *                              {@code <prefix>_register_<id>} ({@code CAIRN_REGISTER_DATABASEPREFIX},
  *                              default {@code cairn}); the registry of registers is the database of
  *                              the MongoDB URI
  * @param maxPageSize           largest page of transactions or dockets one request returns
- *                              ({@code CAIRN_REGISTER_MAX_PAGE_SIZE}, default 100); larger requests
+ *                              ({@code CAIRN_REGISTER_MAXPAGESIZE}, default 100); larger requests
  *                              are capped, and the answer says so
  * @param maxDocketTransactions most transactions one docket may hold
- *                              ({@code CAIRN_REGISTER_MAX_DOCKET_TRANSACTIONS}, default 10000)
+ *                              ({@code CAIRN_REGISTER_MAXDOCKETTRANSACTIONS}, default 10000)
  * @param websocket             the event stream's WebSocket endpoint
  */
 @ConfigurationProperties("cairn.register")
