@@ -50,10 +50,15 @@ public class RegisterEvents {
 
     /** Tells every replica about a sealed docket. Best effort: a lost message is recovered by sequence number. */
     public void publish(String registerId, Document docket) {
+        publish(registerId, docket, null);
+    }
+
+    /** The same, with the docket's transaction documents at hand (the writer has them), so that none is read back. */
+    public void publish(String registerId, Document docket, List<Document> transactions) {
         try {
             ObjectNode message = json.createObjectNode();
             message.put("registerId", registerId);
-            message.set("events", events(registerId, List.of(docket), 0, Integer.MAX_VALUE));
+            message.set("events", events(registerId, List.of(docket), 0, Integer.MAX_VALUE, transactions));
             redis.convertAndSend(CHANNEL_PREFIX + registerId, json.writeValueAsString(message));
         } catch (RuntimeException e) {
             log.warn("Events of docket {} of register {} not published ({}); subscribers catch up by sequence number",
@@ -72,23 +77,23 @@ public class RegisterEvents {
                 break;
             }
         }
-        return events(registerId, dockets, afterSeq, limit);
+        return events(registerId, dockets, afterSeq, limit, null);
     }
 
     /** The sequence number of the register's latest event (0 before any). */
     public long headSeq(String registerId) {
-        Document latest = store.of(registerId).dockets().find().sort(Sorts.descending("_id")).limit(1).first();
+        Document latest = store.of(registerId).latestDocket();
         return latest == null ? 0 : ((Number) latest.get("lastSeq")).longValue();
     }
 
-    private ArrayNode events(String registerId, List<Document> dockets, long afterSeq, int limit) {
+    private ArrayNode events(String registerId, List<Document> dockets, long afterSeq, int limit, List<Document> known) {
         ArrayNode events = json.createArrayNode();
         for (Document docket : dockets) {
             long seq = ((Number) docket.get("firstSeq")).longValue();
             long height = ((Number) docket.get("_id")).longValue();
             List<String> ids = docket.getList("transactionIds", String.class);
-            Map<String, Document> transactions = store.of(registerId).transactions().find(Filters.in("_id", ids)).into(new ArrayList<>())
-                    .stream().collect(Collectors.toMap(d -> d.getString("_id"), Function.identity()));
+            List<Document> found = known != null ? known : store.of(registerId).transactions().find(Filters.in("_id", ids)).into(new ArrayList<>());
+            Map<String, Document> transactions = found.stream().collect(Collectors.toMap(d -> d.getString("_id"), Function.identity(), (a, b) -> a));
             add(events, afterSeq, limit, event(seq++, "DocketSealed", registerId, height).put("hash", docket.getString("hash"))
                     .put("transactionCount", ids.size()).put("timestamp", docket.getString("timestamp")));
             for (String txId : ids) {

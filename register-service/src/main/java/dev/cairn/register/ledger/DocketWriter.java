@@ -100,7 +100,7 @@ public class DocketWriter {
         if (existing != null) {
             return sameOrConflict(ledger, existing, hash, txIds.size());
         }
-        Document latest = ledger.dockets().find().sort(new Document("_id", -1)).limit(1).first();
+        Document latest = ledger.latestDocket();
         long latestHeight = latest == null ? -1 : ((Number) latest.get("_id")).longValue();
         if (height != latestHeight + 1) {
             throw conflict("height-not-next", "The register's next height is " + (latestHeight + 1) + ", not " + height,
@@ -111,7 +111,7 @@ public class DocketWriter {
                     Map.of("latestHash", latest.getString("hash")));
         }
 
-        stageTransactions(ledger, transactions, height);
+        List<Document> staged = stageTransactions(ledger, transactions, height);
 
         // event sequence numbers continue the previous docket's: the same for every writer of this height
         long firstSeq = latest == null ? 1 : ((Number) latest.get("lastSeq")).longValue() + 1;
@@ -130,7 +130,7 @@ public class DocketWriter {
         }
         tidy(ledger, height, docketDocument);
         registry.advance(registerId, height, hash);
-        events.publish(registerId, docketDocument);
+        events.publish(registerId, docketDocument, staged);
         return new Written(registerId, height, hash, txIds.size());
     }
 
@@ -145,7 +145,7 @@ public class DocketWriter {
         throw conflict("height-taken", "Another docket is already sealed at height " + height, Map.of("sealedHash", stored.getString("hash")));
     }
 
-    private void stageTransactions(LedgerStore.Ledger ledger, JsonNode transactions, long height) {
+    private List<Document> stageTransactions(LedgerStore.Ledger ledger, JsonNode transactions, long height) {
         List<Document> documents = new ArrayList<>();
         for (JsonNode tx : transactions.values()) {
             documents.add(transactionDocument(tx, height));
@@ -160,6 +160,7 @@ public class DocketWriter {
                 restage(ledger, documents.get(error.getIndex()), height);
             }
         }
+        return documents;
     }
 
     /** A transaction id that is already stored: the same transaction for this height, a sealed one, or one left by a failed write. */

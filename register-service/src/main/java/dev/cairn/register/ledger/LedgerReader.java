@@ -41,7 +41,7 @@ public class LedgerReader {
     }
 
     public long sealedHeight(String registerId) {
-        Document latest = store.of(registerId).dockets().find().sort(Sorts.descending("_id")).limit(1).first();
+        Document latest = store.of(registerId).latestDocket();
         return latest == null ? -1 : ((Number) latest.get("_id")).longValue();
     }
 
@@ -50,7 +50,7 @@ public class LedgerReader {
     }
 
     public Optional<Document> latestDocket(String registerId) {
-        return Optional.ofNullable(store.of(registerId).dockets().find().sort(Sorts.descending("_id")).limit(1).first());
+        return Optional.ofNullable(store.of(registerId).latestDocket());
     }
 
     public List<Document> dockets(String registerId, long from, int limit) {

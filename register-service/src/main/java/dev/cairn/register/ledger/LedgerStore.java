@@ -8,6 +8,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Sorts;
 import org.bson.Document;
 
 import org.springframework.stereotype.Component;
@@ -30,6 +31,11 @@ import dev.cairn.register.config.RegisterProperties;
 public class LedgerStore {
 
     public record Ledger(String registerId, MongoCollection<Document> dockets, MongoCollection<Document> transactions) {
+
+        /** The docket at the greatest height, or null before genesis. */
+        public Document latestDocket() {
+            return dockets.find().sort(Sorts.descending("_id")).limit(1).first();
+        }
     }
 
     private final MongoClient client;
