@@ -1,7 +1,6 @@
 package dev.cairn.benchmarks;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +14,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -28,6 +25,11 @@ import tools.jackson.databind.node.ObjectNode;
 
 import dev.cairn.localcluster.ClusterSpec;
 import dev.cairn.localcluster.LocalCluster;
+
+import static dev.cairn.benchmarks.BenchHttp.field;
+import static dev.cairn.benchmarks.BenchHttp.get;
+import static dev.cairn.benchmarks.BenchHttp.option;
+import static dev.cairn.benchmarks.BenchHttp.post;
 import dev.cairn.platform.ledger.CanonicalJson;
 import dev.cairn.platform.ledger.LedgerHashes;
 import dev.cairn.testsupport.LedgerFixture;
@@ -41,7 +43,6 @@ import dev.cairn.testsupport.LedgerFixture;
  */
 public final class RegisterBenchmark {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int PER_DOCKET = 100;
     private static final int FILL_PER_DOCKET = 500;
     private static final int LOOKUPS = 5_000;
@@ -275,9 +276,9 @@ public final class RegisterBenchmark {
     private static String serviceToken(String gateway, Path home, String service) throws Exception {
         String secret = Files.readString(home.resolve("data/secrets/client-secret-" + service)).trim();
         String basic = Base64.getEncoder().encodeToString((service + ":" + secret).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/api/service-auth/token"))
+        HttpResponse<String> response = BenchHttp.send(HttpRequest.newBuilder(URI.create(gateway + "/api/service-auth/token"))
                 .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build());
         return field(response.body(), "access_token");
     }
 
@@ -291,38 +292,4 @@ public final class RegisterBenchmark {
         return String.format("%.2f ms", nanos / 1e6);
     }
 
-    private static HttpResponse<String> get(String url, String token) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String post(String url, String token, String json) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return response.body();
-    }
-
-    private static String field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(json);
-        if (!m.find()) {
-            throw new IllegalStateException("no " + name + " in " + json);
-        }
-        return m.group(1);
-    }
-
-    private static int option(String[] args, String name, int fallback) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return fallback;
-    }
 }

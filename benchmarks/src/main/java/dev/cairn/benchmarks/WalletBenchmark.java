@@ -1,9 +1,5 @@
 package dev.cairn.benchmarks;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,8 +7,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.digests.SHA256Digest;
@@ -27,6 +21,10 @@ import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import dev.cairn.localcluster.ClusterSpec;
 import dev.cairn.localcluster.LocalCluster;
 
+import static dev.cairn.benchmarks.BenchHttp.field;
+import static dev.cairn.benchmarks.BenchHttp.option;
+import static dev.cairn.benchmarks.BenchHttp.post;
+
 /**
  * Signatures per second through the gateway with two wallet replicas, next to what Bouncy
  * Castle signs in this JVM in the same run. Writes docs/benchmarks/wallet.md.
@@ -35,7 +33,6 @@ import dev.cairn.localcluster.LocalCluster;
  */
 public final class WalletBenchmark {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration WARM_UP = Duration.ofSeconds(90);
 
     private WalletBenchmark() {
@@ -144,33 +141,4 @@ public final class WalletBenchmark {
         return count / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static String post(String url, String token, String json) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return response.body();
-    }
-
-    private static String field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(json);
-        if (!m.find()) {
-            throw new IllegalStateException("no " + name + " in " + json);
-        }
-        return m.group(1);
-    }
-
-    private static int option(String[] args, String name, int fallback) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return fallback;
-    }
 }
