@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 
 import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.DataLengthException;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.digests.SHA512Digest;
@@ -135,7 +136,8 @@ public final class WalletEncryption {
                     OAEPEncoding oaep = new OAEPEncoding(new RSABlindedEngine(), new SHA256Digest(), new SHA256Digest(), null);
                     oaep.init(false, PrivateKeyFactory.createKey(privateKey));
                     key = oaep.processBlock(wrapped, 0, wrapped.length);
-                } catch (IOException | InvalidCipherTextException e) {
+                } catch (IOException | InvalidCipherTextException | DataLengthException e) {
+                    // DataLengthException: the wrapped key, as a number, is not below this key's modulus
                     throw new DecryptionException("the ciphertext cannot be decrypted with this wallet");
                 }
                 try {

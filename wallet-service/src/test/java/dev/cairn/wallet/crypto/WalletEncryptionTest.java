@@ -34,6 +34,16 @@ class WalletEncryptionTest {
     }
 
     @Test
+    void anRsaWrappedKeyBeyondTheWalletsModulusIsRefusedLikeAnyOtherWrongCiphertext() {
+        WalletKeys recipient = keys(KeyAlgorithm.RSA4096);
+        byte[] ciphertext = WalletEncryption.encrypt(KeyAlgorithm.RSA4096, recipient.publicKey(), SECRET);
+        byte[] oversized = ciphertext.clone();
+        java.util.Arrays.fill(oversized, 1, 513, (byte) 0xFF); // the wrapped key, as a number, above any 4096-bit modulus
+        assertThatThrownBy(() -> WalletEncryption.decrypt(KeyAlgorithm.RSA4096, recipient.privateKey(), recipient.publicKey(), oversized))
+                .isInstanceOf(WalletEncryption.DecryptionException.class);
+    }
+
+    @Test
     void theX25519KeysMatchTheEd25519Ones() {
         WalletKeys keys = keys(KeyAlgorithm.ED25519);
         byte[] fromPrivate = new byte[32];
