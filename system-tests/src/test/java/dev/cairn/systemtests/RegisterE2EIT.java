@@ -138,7 +138,8 @@ class RegisterE2EIT {
             String ws = cluster.frontUrl().replaceFirst("^http", "ws") + "/ws/registers";
             for (int attempt = 0; attempt < 50 && !closing; attempt++) {
                 try {
-                    socket = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + admin)
+                    // as a browser does: the token offered as a subprotocol, through nginx and the gateway
+                    socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("cairn.bearer", admin)
                             .buildAsync(URI.create(ws), this).get(10, TimeUnit.SECONDS);
                     socket.sendText("{\"type\":\"subscribe\",\"registerId\":\"" + registerId + "\",\"afterSeq\":" + last.get() + "}", true).get();
                     return;

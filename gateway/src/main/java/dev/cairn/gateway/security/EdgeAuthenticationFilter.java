@@ -16,6 +16,7 @@ import dev.cairn.platform.auth.Caller;
 import dev.cairn.platform.auth.InvalidTokenException;
 import dev.cairn.platform.auth.RevocationList;
 import dev.cairn.platform.auth.TokenVerifier;
+import dev.cairn.platform.auth.WebSocketBearer;
 import dev.cairn.platform.problem.ProblemJson;
 import dev.cairn.platform.web.PathPatterns;
 
@@ -70,7 +71,8 @@ public class EdgeAuthenticationFilter implements WebFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String path = exchange.getRequest().getPath().pathWithinApplication().value();
         boolean open = !protectedPaths.matches(path) || publicPaths.matches(path);
-        String header = exchange.getRequest().getHeaders().getFirst("Authorization");
+        String header = WebSocketBearer.authorization(exchange.getRequest().getHeaders().getFirst("Authorization"),
+                exchange.getRequest().getHeaders().get(WebSocketBearer.HEADER));
         if (header == null || header.isBlank()) {
             return open ? chain.filter(exchange) : unauthorized(exchange, null, "A bearer token is required");
         }

@@ -54,7 +54,8 @@ public class BearerTokenFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         boolean publicPath = publicPaths.matches(path);
-        String header = request.getHeader("Authorization");
+        String header = WebSocketBearer.authorization(request.getHeader("Authorization"),
+                java.util.Collections.list(request.getHeaders(WebSocketBearer.HEADER)));
         if (header == null || header.isBlank()) {
             if (publicPath) {
                 chain.doFilter(request, response);

@@ -21,16 +21,19 @@ import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.HandshakeInterceptor;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 import dev.cairn.platform.auth.BearerTokenFilter;
+import dev.cairn.platform.auth.WebSocketBearer;
 import dev.cairn.platform.redis.RedisSubscription;
 import dev.cairn.register.config.RegisterProperties;
 import dev.cairn.register.registry.RegisterAccess;
 
 /**
  * The WebSocket endpoint and the Redis subscription that feeds it. The handshake passes the
- * bearer-token check like any request (the caller is kept with the session) and its Origin
- * must be one of {@code cairn.register.websocket.allowed-origins}.
+ * bearer-token check like any request (the caller is kept with the session): the token comes in
+ * the Authorization header or, from browsers, as a subprotocol ({@link WebSocketBearer}). Its
+ * Origin must be one of {@code cairn.register.websocket.allowed-origins}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
@@ -47,7 +50,9 @@ class EventsConfiguration implements WebSocketConfigurer {
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-        registry.addHandler(handler, "/ws/registers").addInterceptors(new CallerHandshake())
+        DefaultHandshakeHandler handshake = new DefaultHandshakeHandler();
+        handshake.setSupportedProtocols(WebSocketBearer.PROTOCOL); // selected when a browser offers its token that way
+        registry.addHandler(handler, "/ws/registers").setHandshakeHandler(handshake).addInterceptors(new CallerHandshake())
                 .setAllowedOrigins(properties.websocket().allowedOrigins().toArray(String[]::new));
     }
 

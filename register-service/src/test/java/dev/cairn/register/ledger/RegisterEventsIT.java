@@ -149,6 +149,23 @@ class RegisterEventsIT {
     }
 
     @Test
+    void aBrowserOffersItsTokenAsASubprotocolAndTheServerSelectsOnlyTheProtocolName() throws Exception {
+        String registerId = createRegister();
+        Frames frames = new Frames();
+        WebSocket socket = http.newWebSocketBuilder().subprotocols("cairn.bearer", admin)
+                .buildAsync(URI.create("ws://127.0.0.1:" + port(second) + "/ws/registers"), frames).get(10, TimeUnit.SECONDS);
+        assertThat(socket.getSubprotocol()).isEqualTo("cairn.bearer");
+        socket.sendText("{\"type\":\"subscribe\",\"registerId\":\"" + registerId + "\"}", true).get();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !frames.all.isEmpty());
+        assertThat(frames.all.get(0).path("type").asString()).isEqualTo("subscribed");
+        socket.abort();
+
+        assertThatThrownBy(() -> http.newWebSocketBuilder().subprotocols("cairn.bearer", "not-a-token")
+                .buildAsync(URI.create("ws://127.0.0.1:" + port(second) + "/ws/registers"), new Frames()).join())
+                .cause().isInstanceOf(WebSocketHandshakeException.class);
+    }
+
+    @Test
     void aSubscriptionToAnotherOrganisationsRegisterIsRefused() throws Exception {
         String registerId = createRegister();
         Frames frames = new Frames();
