@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
@@ -33,6 +32,7 @@ import dev.cairn.platform.ledger.LedgerHashes;
 import dev.cairn.register.RegisterServiceApplication;
 import dev.cairn.testsupport.JwksServer;
 import dev.cairn.testsupport.LedgerFixture;
+import dev.cairn.testsupport.ReplicaHttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -156,7 +156,7 @@ class RedisSentinelFailoverIT {
     }
 
     private static int port() {
-        return Integer.parseInt(service.getEnvironment().getProperty("local.server.port"));
+        return ReplicaHttp.port(service);
     }
 
     private static int freePort() throws IOException {
@@ -166,16 +166,6 @@ class RedisSentinelFailoverIT {
     }
 
     private HttpResponse<String> call(String method, String path, String token, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
-                .header("Authorization", "Bearer " + token)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return ReplicaHttp.call(service, method, path, token, body);
     }
 }

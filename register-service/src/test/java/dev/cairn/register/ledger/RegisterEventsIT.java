@@ -3,7 +3,6 @@ package dev.cairn.register.ledger;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
@@ -32,6 +31,7 @@ import dev.cairn.platform.ledger.LedgerHashes;
 import dev.cairn.register.RegisterServiceApplication;
 import dev.cairn.testsupport.JwksServer;
 import dev.cairn.testsupport.LedgerFixture;
+import dev.cairn.testsupport.ReplicaHttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -217,7 +217,7 @@ class RegisterEventsIT {
     }
 
     private static int port(ConfigurableApplicationContext replica) {
-        return Integer.parseInt(replica.getEnvironment().getProperty("local.server.port"));
+        return ReplicaHttp.port(replica);
     }
 
     private static JsonNode json(HttpResponse<String> response) {
@@ -233,16 +233,6 @@ class RegisterEventsIT {
     }
 
     private HttpResponse<String> call(String method, String path, String token, String body, ConfigurableApplicationContext replica) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(replica) + path))
-                .header("Authorization", "Bearer " + token)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return ReplicaHttp.call(replica, method, path, token, body);
     }
 }

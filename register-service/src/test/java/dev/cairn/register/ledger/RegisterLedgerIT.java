@@ -1,8 +1,5 @@
 package dev.cairn.register.ledger;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -33,6 +30,7 @@ import dev.cairn.platform.ledger.MerkleTree;
 import dev.cairn.register.RegisterServiceApplication;
 import dev.cairn.testsupport.JwksServer;
 import dev.cairn.testsupport.LedgerFixture;
+import dev.cairn.testsupport.ReplicaHttp;
 import dev.cairn.testsupport.TestStores;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,7 +49,6 @@ class RegisterLedgerIT {
     private static ConfigurableApplicationContext first;
     private static ConfigurableApplicationContext second;
 
-    private final HttpClient http = HttpClient.newHttpClient();
     private final LedgerFixture fixture = new LedgerFixture();
     private final String admin = JWKS.userToken("admin-" + UUID.randomUUID(), ORG, "Administrator");
     private final String validator = JWKS.serviceToken("validator-service", null, "register:read register:write-docket");
@@ -351,17 +348,6 @@ class RegisterLedgerIT {
     }
 
     private HttpResponse<String> call(ConfigurableApplicationContext replica, String method, String path, String token, String body) {
-        String port = replica.getEnvironment().getProperty("local.server.port");
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + token)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return ReplicaHttp.call(replica, method, path, token, body);
     }
 }

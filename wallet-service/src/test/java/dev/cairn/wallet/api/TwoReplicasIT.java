@@ -1,8 +1,5 @@
 package dev.cairn.wallet.api;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
@@ -12,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.cairn.testsupport.JwksServer;
+import dev.cairn.testsupport.ReplicaHttp;
 import dev.cairn.testsupport.TestStores;
 import dev.cairn.wallet.WalletServiceApplication;
 
@@ -31,7 +29,6 @@ class TwoReplicasIT {
     private static final JwksServer JWKS = new JwksServer();
     private static ConfigurableApplicationContext first;
     private static ConfigurableApplicationContext second;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
@@ -69,17 +66,6 @@ class TwoReplicasIT {
     }
 
     private HttpResponse<String> call(ConfigurableApplicationContext replica, String method, String path, String token, String body) {
-        String port = replica.getEnvironment().getProperty("local.server.port");
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + token)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return ReplicaHttp.call(replica, method, path, token, body);
     }
 }
