@@ -70,6 +70,16 @@ public final class CanonicalJson {
 
     private static void string(String value, StringBuilder out) {
         out.append('"');
+        escape(value, out);
+        out.append('"');
+    }
+
+    /**
+     * The body of a JSON string for {@code value}, with the minimal escapes of RFC 8785:
+     * quote, backslash, the short forms of control characters that have one, and
+     * a six-character hex escape (backslash, u, four digits) for the rest.
+     */
+    public static void escape(String value, StringBuilder out) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
@@ -89,7 +99,6 @@ public final class CanonicalJson {
                 }
             }
         }
-        out.append('"');
     }
 
     /** ECMAScript's Number.prototype.toString for a finite double (RFC 8785 section 3.2.2.3). */

@@ -4,6 +4,8 @@ import java.util.Map;
 
 import org.springframework.http.HttpStatus;
 
+import dev.cairn.platform.ledger.CanonicalJson;
+
 /**
  * Renders a problem+json document without a JSON library, for the places that answer before any
  * message converter runs (servlet filters, the gateway's edge filters and error handler).
@@ -42,23 +44,7 @@ public final class ProblemJson {
 
     public static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length() + 8);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
+        CanonicalJson.escape(text, out);
         return out.toString();
     }
 }
