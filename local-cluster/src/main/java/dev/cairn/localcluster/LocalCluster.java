@@ -201,6 +201,10 @@ public final class LocalCluster implements AutoCloseable {
         if (service.name().equals("wallet-service")) {
             env.put("CAIRN_WALLET_KEYS_LOCAL_KEY", secrets.walletKeyEncryptionKey());
         }
+        if (service.name().equals("validator-service")) {
+            env.put("CAIRN_VALIDATOR_REGISTERURIS", replicaUris("register-service"));
+            env.put("CAIRN_VALIDATOR_WALLETURIS", replicaUris("wallet-service"));
+        }
         if (service.name().equals("tenant-service")) {
             env.put("CAIRN_TENANT_KEY_ENCRYPTION_KEY", secrets.tenantKeyEncryptionKey());
             for (ServiceCatalog.Service other : ServiceCatalog.SERVICES) {
@@ -218,6 +222,11 @@ public final class LocalCluster implements AutoCloseable {
         Map<String, Object> json = Map.of("cairn", Map.of("gateway", Map.of("services", services)));
         env.put("SPRING_APPLICATION_JSON", JsonMapper.builder().build().writeValueAsString(json));
         return env;
+    }
+
+    /** Every replica's base address, for clients that spread calls over them. */
+    private String replicaUris(String service) {
+        return String.join(",", servicePorts.get(service).stream().map(p -> "http://127.0.0.1:" + p).toList());
     }
 
     /** Every tenant replica's address of a path, for clients that try them in turn. */
@@ -372,7 +381,7 @@ public final class LocalCluster implements AutoCloseable {
         return all;
     }
 
-    private void writeState(String status) {
+    private synchronized void writeState(String status) {
         List<ClusterState.Entry> entries = new ArrayList<>();
         List<ManagedProcess> processes = new ArrayList<>(stores.processes());
         processes.addAll(applicationProcesses());

@@ -13,7 +13,7 @@ import dev.cairn.localcluster.LocalCluster;
 
 /**
  * One local cluster for the whole test run, shared by every test class that uses this
- * extension: two replicas of every service behind two gateways, nginx in front when it is
+ * extension: two replicas of every service (three validators) behind two gateways, nginx in front when it is
  * installed. It is stopped when the run ends. Tests that kill processes restart them before
  * they finish, so that the next test finds the full cluster again.
  */
@@ -41,6 +41,8 @@ public final class SharedCluster implements BeforeAllCallback, ParameterResolver
         ClusterSpec spec = ClusterSpec.builder(repositoryRoot())
                 .home(Path.of(System.getProperty("cairn.test.home", "target/cairn-home")))
                 .replicas(2)
+                // three validators, so that one can be killed while two still compete for its leases
+                .replicasOf("validator-service", 3)
                 .frontPort(0)
                 .mongoBackend(ClusterSpec.MongoBackend.MEMORY)
                 .freshData(true)
@@ -54,6 +56,9 @@ public final class SharedCluster implements BeforeAllCallback, ParameterResolver
                 .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_PROBE_KEY", "ip")
                 .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_PROBE_LIMIT", String.valueOf(AuthE2EIT.PROBE_LIMIT))
                 .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_PROBE_PERIOD", "1m")
+                // shorter leases than the default 5 s: ten leader kills take less time
+                .environment("CAIRN_VALIDATOR_LEASE_TTL", ValidatorE2EIT.LEASE_TTL.toMillis() + "ms")
+                .environment("CAIRN_VALIDATOR_LEASE_RENEWEVERY", "500ms")
                 .build();
         long started = System.nanoTime();
         LocalCluster cluster = LocalCluster.start(spec);

@@ -11,6 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.cairn.platform.crypto.Ed25519;
+import dev.cairn.platform.crypto.LedgerAddress;
 import dev.cairn.platform.ledger.LedgerHashes;
 
 /** Builds signed transactions and dockets as a client wallet and a validator would. */
@@ -20,15 +21,31 @@ public final class LedgerFixture {
 
     private final byte[] walletKey = Ed25519.generatePrivateKey();
     private final byte[] validatorKey = Ed25519.generatePrivateKey();
-    public final String sender = "cairn1sender" + UUID.randomUUID().toString().substring(0, 8);
+    /** The address of the key that signs this fixture's transactions. */
+    public final String sender = LedgerAddress.of("ED25519", Ed25519.publicKey(walletKey));
     public final String recipient = "cairn1recipient" + UUID.randomUUID().toString().substring(0, 8);
 
     public ObjectNode transaction(String registerId, String type, JsonNode payload) {
+        return transaction(registerId, type, payload, null, Instant.now());
+    }
+
+    /** A transaction following {@code previousTxId} (or none), stamped {@code timestamp}. */
+    public ObjectNode transaction(String registerId, String type, JsonNode payload, String previousTxId, Instant timestamp) {
         ObjectNode tx = JSON.createObjectNode();
         tx.put("registerId", registerId).put("type", type).put("sender", sender);
         tx.putArray("recipients").add(recipient);
         tx.put("blueprintId", "bp-1").put("instanceId", "inst-" + UUID.randomUUID()).set("payload", payload);
-        tx.put("timestamp", Instant.now().toString());
+        if (previousTxId != null) {
+            tx.put("previousTxId", previousTxId);
+        }
+        tx.put("timestamp", timestamp.toString());
+        return sign(tx, "txId", LedgerHashes.transactionId(tx), walletKey);
+    }
+
+    /** Re-signs a transaction after a test changed it, as its sender would. */
+    public ObjectNode resign(ObjectNode tx) {
+        tx.remove("txId");
+        tx.remove("signature");
         return sign(tx, "txId", LedgerHashes.transactionId(tx), walletKey);
     }
 

@@ -21,6 +21,7 @@ import org.springframework.stereotype.Component;
 
 import dev.cairn.platform.ledger.CanonicalJson;
 import dev.cairn.platform.ledger.LedgerHashes;
+import dev.cairn.platform.ledger.TransactionRules;
 import dev.cairn.platform.problem.ApiException;
 import dev.cairn.register.config.RegisterProperties;
 import dev.cairn.register.events.RegisterEvents;
@@ -42,6 +43,11 @@ import dev.cairn.register.registry.Registry;
  * </ol>
  * A crash between any two steps leaves either nothing visible or the whole docket; a retry of
  * the same request completes it.
+ *
+ * <p>A validator sends the epoch of its lease on the register ({@code leaseEpoch}); once a
+ * docket with a higher epoch was offered, a lower one is refused (409 {@code stale-lease}), so a
+ * validator that lost its lease without noticing cannot keep writing. The height check above
+ * is what rules out forks; the fence stops a stale leader early.
  */
 @Component
 public class DocketWriter {
@@ -72,7 +78,7 @@ public class DocketWriter {
         }
         List<String> txIds = new ArrayList<>();
         for (JsonNode tx : transactions.values()) {
-            String problem = LedgerRecords.transactionProblem(tx, registerId);
+            String problem = TransactionRules.problem(tx, registerId);
             if (problem != null) {
                 throw invalid(problem);
             }
@@ -93,6 +99,17 @@ public class DocketWriter {
         }
         if (genesis && (transactions.size() != 1 || !LedgerHashes.GENESIS_PREVIOUS_HASH.equals(docket.path("previousHash").stringValue()))) {
             throw invalid("the genesis docket holds one transaction and its previousHash is 64 zeros");
+        }
+
+        JsonNode leaseEpoch = request.path("leaseEpoch");
+        if (!leaseEpoch.isMissingNode()) {
+            if (!leaseEpoch.isIntegralNumber() || leaseEpoch.longValue() < 1) {
+                throw invalid("leaseEpoch must be a whole number >= 1");
+            }
+            if (!registry.fence(registerId, leaseEpoch.longValue())) {
+                throw conflict("stale-lease", "A validator with a newer lease on this register has written to it (lease epoch "
+                        + leaseEpoch.longValue() + " is stale)", Map.of());
+            }
         }
 
         LedgerStore.Ledger ledger = store.of(registerId);

@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.cairn.platform.auth.Access;
@@ -72,8 +73,29 @@ class RegisterController {
         return ResponseEntity.created(URI.create("/api/registers/" + register.id())).body(RegisterView.of(register));
     }
 
+    /**
+     * The caller's organisation's registers. A Cairn service with {@code register:read} acting
+     * for no organisation may list every register in one status ({@code ?status=}, at most
+     * {@code limit}), e.g. validators looking for registers that await their genesis docket.
+     */
     @GetMapping
-    List<RegisterView> list(Caller caller) {
+    List<RegisterView> list(Caller caller, @RequestParam(required = false) String status, @RequestParam(defaultValue = "100") int limit) {
+        if (status != null) {
+            Access.requireScope(caller, RegisterAccess.READ_SCOPE);
+            if (caller.isUser() || caller.orgId() != null) {
+                throw ApiException.badRequest("status-filter-for-services", "Only Cairn's own services list registers by status");
+            }
+            Register.Status wanted;
+            try {
+                wanted = Register.Status.valueOf(status);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("invalid-status", "status must be one of AWAITING_GENESIS, ONLINE");
+            }
+            if (limit < 1 || limit > 1000) {
+                throw ApiException.badRequest("invalid-limit", "limit must be between 1 and 1000");
+            }
+            return registry.withStatus(wanted, limit).stream().map(RegisterView::of).toList();
+        }
         if (caller.orgId() == null) {
             return List.of();
         }

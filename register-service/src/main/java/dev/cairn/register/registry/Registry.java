@@ -61,6 +61,22 @@ public class Registry {
         return find(id);
     }
 
+    /**
+     * Records that a validator holding lease {@code epoch} writes to the register; false when a
+     * higher epoch has been recorded already (the caller's lease is stale).
+     */
+    public boolean fence(String id, long epoch) {
+        return registers.updateOne(Filters.and(Filters.eq("_id", id),
+                Filters.or(Filters.exists("fencingEpoch", false), Filters.lte("fencingEpoch", epoch))),
+                Updates.max("fencingEpoch", epoch)).getMatchedCount() == 1;
+    }
+
+    /** Registers in this status, oldest first: for Cairn's services (e.g. validators sealing genesis dockets). */
+    public List<Register> withStatus(Register.Status status, int limit) {
+        return registers.find(Filters.eq("status", status.name())).sort(Sorts.ascending("createdAt")).limit(limit).map(Register::of)
+                .into(new ArrayList<>());
+    }
+
     /** Moves the register's head forward to a sealed docket; never backwards. */
     public void advance(String id, long height, String docketHash) {
         registers.updateOne(Filters.and(Filters.eq("_id", id), Filters.lt("height", height)),

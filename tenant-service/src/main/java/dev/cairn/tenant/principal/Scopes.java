@@ -7,6 +7,8 @@ public final class Scopes {
 
     /** Sign and decrypt with the wallets of the organisation acted for. */
     public static final String WALLET_SIGN = "wallet:sign";
+    /** Create and use a Cairn service's own named wallet (the validators' docket-signing wallet); never for organisations. */
+    public static final String WALLET_SYSTEM = "wallet:system";
     /** Read registers, dockets and transactions. */
     public static final String REGISTER_READ = "register:read";
     /** Write sealed dockets into registers (validators, peer replication). */
@@ -18,7 +20,7 @@ public final class Scopes {
     /** Read organisations and users. */
     public static final String TENANT_READ = "tenant:read";
 
-    public static final Set<String> ALL = Set.of(WALLET_SIGN, REGISTER_READ, REGISTER_WRITE_DOCKET, VALIDATOR_SUBMIT,
+    public static final Set<String> ALL = Set.of(WALLET_SIGN, WALLET_SYSTEM, REGISTER_READ, REGISTER_WRITE_DOCKET, VALIDATOR_SUBMIT,
             BLUEPRINT_EXECUTE, TENANT_READ);
 
     /** What an organisation's own integrations may be granted. */

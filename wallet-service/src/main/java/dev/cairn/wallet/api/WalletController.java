@@ -118,6 +118,15 @@ class WalletController {
                 w.derivationPath(), created.mnemonic(), w.algorithm().recoverable(), w.name(), w.createdAt()));
     }
 
+    record SystemRequest(@NotNull KeyAlgorithm algorithm) {
+    }
+
+    /** A Cairn service's own wallet of this name (scope {@code wallet:system}), created on first call. */
+    @org.springframework.web.bind.annotation.PutMapping("/system/{name}")
+    WalletView system(Caller caller, @PathVariable @Pattern(regexp = "[a-z0-9-]{1,50}") String name, @Valid @RequestBody SystemRequest request) {
+        return WalletView.of(service.system(caller, name, request.algorithm()));
+    }
+
     @PostMapping("/recover")
     ResponseEntity<WalletView> recover(Caller caller, @Valid @RequestBody RecoverRequest request) {
         Wallet wallet = service.recover(caller, request.mnemonic(), request.passphrase(), request.algorithm(), request.name().trim());

@@ -35,6 +35,7 @@ import org.springframework.stereotype.Service;
 public class WalletService {
 
     public static final String SIGN_SCOPE = "wallet:sign";
+    public static final String SYSTEM_SCOPE = "wallet:system";
     /** The largest data to sign, verify, encrypt or decrypt. */
     public static final int MAX_DATA = 1024 * 1024;
 
@@ -78,6 +79,30 @@ public class WalletService {
         Arrays.fill(seed, (byte) 0);
         try {
             return new Created(store(caller, name, keys), mnemonic);
+        } finally {
+            keys.destroy();
+        }
+    }
+
+    /**
+     * The calling service's wallet of this name, created on first use. Replicas of a service
+     * that ask at the same moment all get the same wallet. Its keys never leave this service;
+     * there is no mnemonic to hand out.
+     */
+    public Wallet system(Caller caller, String name, KeyAlgorithm algorithm) {
+        Access.requireScope(caller, SYSTEM_SCOPE);
+        java.util.Optional<Wallet> existing = wallets.systemWallet(caller.subject(), name).flatMap(wallets::find);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        WalletKeys keys = algorithm.recoverable() ? WalletKeys.derive(algorithm, Bip39.seed(Bip39.generate(24), null)) : WalletKeys.generateRsa();
+        try {
+            Wallet created = store(caller, name, keys);
+            if (wallets.recordSystemWallet(caller.subject(), name, created.address(), clock.instant())) {
+                return created;
+            }
+            wallets.deleteUnused(created.address());
+            return wallets.systemWallet(caller.subject(), name).flatMap(wallets::find).orElseThrow();
         } finally {
             keys.destroy();
         }

@@ -36,6 +36,24 @@ public class WalletRepository {
                 .update() == 1;
     }
 
+    /** The address of a service's named system wallet, if it has one. */
+    public Optional<String> systemWallet(String ownerId, String name) {
+        return jdbc.sql("SELECT address FROM system_wallets WHERE owner_id = :owner AND name = :name").param("owner", ownerId)
+                .param("name", name).query(String.class).optional();
+    }
+
+    /** @return false when the service has a system wallet of this name already */
+    public boolean recordSystemWallet(String ownerId, String name, String address, java.time.Instant now) {
+        return jdbc.sql("INSERT INTO system_wallets (owner_id, name, address, created_at) VALUES (:owner, :name, :address, :now) "
+                        + "ON CONFLICT (owner_id, name) DO NOTHING")
+                .param("owner", ownerId).param("name", name).param("address", address).param("now", Timestamp.from(now)).update() == 1;
+    }
+
+    /** Removes a wallet that was never handed out (a system wallet that lost the race to be recorded). */
+    public void deleteUnused(String address) {
+        jdbc.sql("DELETE FROM wallets WHERE address = :address").param("address", address).update();
+    }
+
     public Optional<Wallet> find(String address) {
         return jdbc.sql("SELECT * FROM wallets WHERE address = :address").param("address", address).query(WalletRepository::map).optional();
     }

@@ -1,4 +1,4 @@
-package dev.cairn.wallet.crypto;
+package dev.cairn.platform.crypto;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Locale;
@@ -22,7 +22,7 @@ public final class Bech32m {
 
     /** Text that is not a valid Bech32m string; the message says why. */
     public static final class InvalidBech32Exception extends IllegalArgumentException {
-        InvalidBech32Exception(String message) {
+        public InvalidBech32Exception(String message) {
             super(message);
         }
     }

@@ -1,4 +1,4 @@
-package dev.cairn.wallet.crypto;
+package dev.cairn.platform.crypto;
 
 import java.util.List;
 
@@ -45,17 +45,19 @@ class Bech32mTest {
     void addressesCarryTheAlgorithmAndDetectEveryMistypedCharacter() {
         byte[] publicKey = new byte[32];
         publicKey[0] = 7;
-        String address = WalletAddress.of(KeyAlgorithm.ED25519, publicKey);
+        String address = LedgerAddress.of("ED25519", publicKey);
         assertThat(address).startsWith("cairn1");
-        assertThat(WalletAddress.parse(address)).isEqualTo(KeyAlgorithm.ED25519);
-        assertThat(WalletAddress.parse(address.toUpperCase())).isEqualTo(KeyAlgorithm.ED25519);
-        assertThat(WalletAddress.matches(address, publicKey)).isTrue();
+        assertThat(LedgerAddress.algorithm(address)).isEqualTo("ED25519");
+        assertThat(LedgerAddress.algorithm(address.toUpperCase())).isEqualTo("ED25519");
+        assertThat(LedgerAddress.matches(address, "ED25519", publicKey)).isTrue();
+        assertThat(LedgerAddress.matches(address, "P256", publicKey)).isFalse();
+        assertThat(LedgerAddress.matches(address, "ED25519", new byte[32])).isFalse();
         String alphabet = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
         for (int i = "cairn1".length(); i < address.length(); i++) {
             char replacement = alphabet.charAt((alphabet.indexOf(address.charAt(i)) + 1) % alphabet.length());
             String typo = address.substring(0, i) + replacement + address.substring(i + 1);
-            assertThatThrownBy(() -> WalletAddress.parse(typo)).as(typo).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> LedgerAddress.algorithm(typo)).as(typo).isInstanceOf(IllegalArgumentException.class);
         }
-        assertThatThrownBy(() -> WalletAddress.parse(Bech32m.encode("other", new byte[33]))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LedgerAddress.algorithm(Bech32m.encode("other", new byte[33]))).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,0 +1,124 @@
+package dev.cairn.validator.clients;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+
+import dev.cairn.platform.auth.ServiceTokenClient;
+import dev.cairn.validator.config.ValidatorProperties;
+
+/** The register service, as the validator uses it: registers, their latest dockets, and the docket write path. */
+@Component
+public class RegisterClient {
+
+    /** What the validator needs to know about a register; {@code online} once its genesis docket is sealed. */
+    public record RegisterInfo(String id, String organizationId, boolean online, JsonNode genesis) {
+    }
+
+    /** The answer to a docket write: 201, or a 409 whose problem {@code type} says why. */
+    public record WriteResult(int status, String problemType, String detail, JsonNode body) {
+        public boolean written() {
+            return status == 201;
+        }
+    }
+
+    private static final Duration KNOWN_FOR = Duration.ofSeconds(5);
+
+    private record Cached(Optional<RegisterInfo> info, Instant until) {
+    }
+
+    private final ServiceHttp http;
+    private final Clock clock;
+    private final Map<String, Cached> registers = new ConcurrentHashMap<>();
+
+    public RegisterClient(ValidatorProperties properties, ServiceTokenClient tokens, JsonMapper json, Clock clock) {
+        this.http = new ServiceHttp("register-service", properties.registerUris(), tokens, json);
+        this.clock = clock;
+    }
+
+    /** The register, or empty when none has this id; answers from a short cache (an online register stays online). */
+    public Optional<RegisterInfo> register(String id) {
+        Cached cached = registers.get(id);
+        if (cached != null && (clock.instant().isBefore(cached.until()) || cached.info().map(RegisterInfo::online).orElse(false))) {
+            return cached.info();
+        }
+        ServiceHttp.Answer answer = http.get("/api/registers/" + id);
+        Optional<RegisterInfo> info = switch (answer.status()) {
+            case 200 -> Optional.of(info(answer.body()));
+            case 404, 400 -> Optional.empty();
+            default -> throw new ServiceHttp.UnreachableException("register-service answered " + answer.status(), null);
+        };
+        registers.put(id, new Cached(info, clock.instant().plus(KNOWN_FOR)));
+        return info;
+    }
+
+    /** Registers created but without a genesis docket yet. */
+    public List<RegisterInfo> awaitingGenesis(int limit) {
+        ServiceHttp.Answer answer = http.get("/api/registers?status=AWAITING_GENESIS&limit=" + limit);
+        if (!answer.ok()) {
+            throw new ServiceHttp.UnreachableException("register-service answered " + answer.status() + " listing registers", null);
+        }
+        List<RegisterInfo> found = new ArrayList<>();
+        answer.body().values().forEach(register -> found.add(info(register)));
+        return found;
+    }
+
+    /** The register's latest docket (the signed record), or empty before genesis. */
+    public Optional<JsonNode> latestDocket(String id) {
+        ServiceHttp.Answer answer = http.get("/api/registers/" + id + "/dockets/latest");
+        if (answer.status() == 404) {
+            return Optional.empty();
+        }
+        return Optional.of(docketOf(answer));
+    }
+
+    public JsonNode docket(String id, long height) {
+        return docketOf(http.get("/api/registers/" + id + "/dockets/" + height));
+    }
+
+    /** The height at which the register sealed this transaction, if it did. */
+    public Optional<Long> sealedHeight(String id, String txId) {
+        ServiceHttp.Answer answer = http.get("/api/registers/" + id + "/transactions/" + txId);
+        if (answer.status() == 404) {
+            return Optional.empty();
+        }
+        if (!answer.ok()) {
+            throw new ServiceHttp.UnreachableException("register-service answered " + answer.status() + " reading a transaction", null);
+        }
+        return Optional.of(answer.body().path("height").asLong());
+    }
+
+    public WriteResult writeDocket(String id, JsonNode docket, List<JsonNode> transactions, long leaseEpoch) {
+        ServiceHttp.Answer answer = http.post("/api/registers/" + id + "/dockets",
+                Map.of("docket", docket, "transactions", transactions, "leaseEpoch", leaseEpoch));
+        if (answer.status() == 409 || answer.ok()) {
+            String type = answer.body().path("type").asString("");
+            return new WriteResult(answer.status(), type.substring(type.lastIndexOf('/') + 1), answer.body().path("detail").asString(""),
+                    answer.body());
+        }
+        throw new ServiceHttp.UnreachableException("register-service refused docket " + docket.path("height") + " of " + id + ": "
+                + answer.status() + " " + answer.body().path("detail").asString(""), null);
+    }
+
+    private static JsonNode docketOf(ServiceHttp.Answer answer) {
+        if (!answer.ok()) {
+            throw new ServiceHttp.UnreachableException("register-service answered " + answer.status() + " reading a docket", null);
+        }
+        return answer.body().path("docket");
+    }
+
+    private static RegisterInfo info(JsonNode register) {
+        return new RegisterInfo(register.path("id").asString(), register.path("organizationId").asString(null),
+                "ONLINE".equals(register.path("status").asString()), register.path("genesis"));
+    }
+}

@@ -1,0 +1,107 @@
+package dev.cairn.validator.clients;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
+
+import dev.cairn.platform.auth.ServiceTokenClient;
+
+/**
+ * Calls another Cairn service with this service's own token. Several base addresses may be
+ * given (replicas, or one DNS name that spreads over them); calls rotate over them, and a call
+ * that cannot connect tries the next. A 401 fetches a fresh token once.
+ */
+public class ServiceHttp {
+
+    /** An answer: the status and the JSON body (missing when there is none). */
+    public record Answer(int status, JsonNode body) {
+        public boolean ok() {
+            return status / 100 == 2;
+        }
+    }
+
+    /** The service could not be reached at any of its addresses. */
+    public static class UnreachableException extends RuntimeException {
+        UnreachableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final String service;
+    private final List<URI> baseUris;
+    private final ServiceTokenClient tokens;
+    private final JsonMapper json;
+    private final HttpClient http;
+    private final AtomicInteger next = new AtomicInteger();
+
+    public ServiceHttp(String service, List<URI> baseUris, ServiceTokenClient tokens, JsonMapper json) {
+        this.service = service;
+        this.baseUris = List.copyOf(baseUris);
+        this.tokens = tokens;
+        this.json = json;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    public Answer get(String path) {
+        return send("GET", path, null);
+    }
+
+    public Answer post(String path, Object body) {
+        return send("POST", path, body);
+    }
+
+    public Answer put(String path, Object body) {
+        return send("PUT", path, body);
+    }
+
+    private Answer send(String method, String path, Object body) {
+        byte[] bytes = body == null ? null : json.writeValueAsBytes(body);
+        Answer answer = attempt(method, path, bytes);
+        if (answer.status() == 401) {
+            tokens.invalidate();
+            answer = attempt(method, path, bytes);
+        }
+        return answer;
+    }
+
+    private Answer attempt(String method, String path, byte[] body) {
+        int start = Math.floorMod(next.getAndIncrement(), baseUris.size());
+        IOException failure = null;
+        for (int i = 0; i < baseUris.size(); i++) {
+            URI base = baseUris.get((start + i) % baseUris.size());
+            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + tokens.token()).header("Accept", "application/json");
+            if (body != null) {
+                request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+            } else {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            try {
+                HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                byte[] bytes = response.body();
+                boolean isJson = response.headers().firstValue("Content-Type").orElse("").contains("json");
+                JsonNode parsed = bytes.length > 0 && isJson ? json.readTree(bytes) : MissingNode.getInstance();
+                return new Answer(response.statusCode(), parsed);
+            } catch (ConnectException | HttpConnectTimeoutException e) {
+                failure = e; // not sent: another replica may take it
+            } catch (IOException e) {
+                throw new UnreachableException(service + " at " + base + ": " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UnreachableException("interrupted calling " + service, e);
+            }
+        }
+        throw new UnreachableException(service + " is unreachable at " + baseUris + ": " + (failure == null ? "" : failure.getMessage()), failure);
+    }
+}

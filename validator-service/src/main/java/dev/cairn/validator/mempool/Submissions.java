@@ -1,0 +1,210 @@
+package dev.cairn.validator.mempool;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+import dev.cairn.platform.auth.Access;
+import dev.cairn.platform.auth.Caller;
+import dev.cairn.platform.crypto.LedgerAddress;
+import dev.cairn.platform.ledger.CanonicalJson;
+import dev.cairn.platform.ledger.LedgerHashes;
+import dev.cairn.platform.ledger.TransactionRules;
+import dev.cairn.platform.problem.ApiException;
+import dev.cairn.validator.clients.RegisterClient;
+import dev.cairn.validator.config.ValidatorProperties;
+
+/**
+ * Accepting transactions into the mempool. Before anything is stored a transaction must pass
+ * the checks that need nothing but the transaction and its register: size, shape, txId,
+ * signature, the sender being the signing key's address, timing, the register (which the caller
+ * must be allowed to write to), the previous transaction, and no second successor of it. The
+ * validator checks timing, register and previous transaction again before sealing.
+ */
+@Service
+public class Submissions {
+
+    public static final String SUBMIT_SCOPE = "validator:submit";
+
+    /** What the API answers about a transaction ({@code height} once sealed, {@code reason} once rejected). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Status(String txId, String registerId, String status, Long height, String reason, Instant receivedAt,
+            Instant decidedAt) {
+        static Status of(Mempool.Entry e) {
+            return new Status(e.txId(), e.registerId(), e.status(), e.height(), e.reason(), e.receivedAt(), e.decidedAt());
+        }
+    }
+
+    /** A submission's result; {@code stored} is false when the transaction was known already. */
+    public record Outcome(Status status, boolean stored) {
+    }
+
+    private final Mempool mempool;
+    private final RegisterClient registers;
+    private final ValidatorProperties properties;
+    private final Clock clock;
+    private final Counter accepted;
+    private final Counter duplicates;
+
+    public Submissions(Mempool mempool, RegisterClient registers, ValidatorProperties properties, Clock clock, MeterRegistry meters) {
+        this.mempool = mempool;
+        this.registers = registers;
+        this.properties = properties;
+        this.clock = clock;
+        this.accepted = Counter.builder("cairn.validator.transactions.accepted").register(meters);
+        this.duplicates = Counter.builder("cairn.validator.transactions.duplicate").register(meters);
+    }
+
+    public Outcome submit(Caller caller, JsonNode transaction) {
+        return submitAll(caller, List.of(transaction)).get(0);
+    }
+
+    /** All or nothing: when any transaction fails its checks, none is stored and the 400 lists each problem. */
+    public List<Outcome> submitAll(Caller caller, List<JsonNode> transactions) {
+        List<Mempool.Accepted> checked = new ArrayList<>();
+        List<Map<String, Object>> problems = new ArrayList<>();
+        ApiException first = null;
+        for (int i = 0; i < transactions.size(); i++) {
+            try {
+                checked.add(check(caller, transactions.get(i)));
+            } catch (ApiException e) {
+                first = first == null ? e : first;
+                Map<String, Object> problem = new LinkedHashMap<>();
+                problem.put("index", i);
+                problem.put("type", String.valueOf(e.getBody().getType()));
+                problem.put("detail", e.getBody().getDetail());
+                problems.add(problem);
+            }
+        }
+        if (first != null) {
+            if (transactions.size() == 1) {
+                throw first;
+            }
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-batch", "Invalid request",
+                    problems.size() + " of " + transactions.size() + " transactions failed their checks; none was stored",
+                    Map.of("errors", problems));
+        }
+        Map<String, Mempool.Accepted> byId = new LinkedHashMap<>();
+        checked.forEach(a -> byId.putIfAbsent(a.txId(), a));
+        List<Mempool.Accepted> unique = List.copyOf(byId.values());
+        List<Mempool.Accepted> claimed = new ArrayList<>();
+        try {
+            for (Mempool.Accepted a : unique) {
+                if (a.previousTxId() != null) {
+                    Optional<String> other = mempool.claimSuccessor(a.previousTxId(), a.txId());
+                    if (other.isPresent() && !rejected(other.get())) {
+                        throw new ApiException(HttpStatus.CONFLICT, "fork", "Conflict", "Transaction " + other.get()
+                                + " follows previous transaction " + a.previousTxId() + " already; a second successor would fork the chain");
+                    }
+                    claimed.add(a);
+                }
+            }
+        } catch (ApiException e) {
+            claimed.forEach(a -> mempool.releaseSuccessor(a.previousTxId(), a.txId()));
+            throw e;
+        }
+        Instant now = clock.instant();
+        Set<String> known = mempool.insert(unique, now);
+        accepted.increment(unique.size() - known.size());
+        duplicates.increment(known.size() + checked.size() - unique.size());
+        List<Outcome> outcomes = new ArrayList<>();
+        Set<String> answered = new java.util.HashSet<>();
+        for (Mempool.Accepted a : checked) {
+            boolean firstMention = answered.add(a.txId());
+            if (known.contains(a.txId())) {
+                outcomes.add(new Outcome(mempool.find(a.txId()).map(Status::of).orElseThrow(), false));
+            } else {
+                outcomes.add(new Outcome(new Status(a.txId(), a.registerId(), Mempool.PENDING, null, null, now, null), firstMention));
+            }
+        }
+        return outcomes;
+    }
+
+    public Status status(Caller caller, String registerId, String txId) {
+        if (!LedgerHashes.isHash(txId)) {
+            throw ApiException.badRequest("invalid-transaction-id", "A transaction id is 64 lower-case hex digits");
+        }
+        if (!registerId.matches("[0-9a-f]{32}")) {
+            throw ApiException.badRequest("invalid-register-id", "A register id is 32 lower-case hex digits");
+        }
+        RegisterClient.RegisterInfo register = registers.register(registerId).orElseThrow(() -> ApiException.notFound("register"));
+        Access.requireActingFor(caller, register.organizationId(), SUBMIT_SCOPE, "register");
+        return mempool.find(txId).filter(e -> e.registerId().equals(registerId)).map(Status::of)
+                .orElseThrow(() -> ApiException.notFound("transaction"));
+    }
+
+    private Mempool.Accepted check(Caller caller, JsonNode tx) {
+        if (!tx.isObject()) {
+            throw ApiException.badRequest("invalid-transaction", "A transaction is a JSON object");
+        }
+        String raw = CanonicalJson.string(tx);
+        if (raw.length() > properties.maxTransactionBytes()) {
+            throw ApiException.badRequest("transaction-too-large", "A transaction is at most " + properties.maxTransactionBytes()
+                    + " bytes as canonical JSON");
+        }
+        String registerId = tx.path("registerId").asString("");
+        if (!registerId.matches("[0-9a-f]{32}")) {
+            throw ApiException.badRequest("invalid-transaction", "registerId must be a register id (32 lower-case hex digits)");
+        }
+        String problem = TransactionRules.problem(tx, registerId);
+        if (problem != null) {
+            throw ApiException.badRequest("invalid-transaction", problem);
+        }
+        String txId = tx.path("txId").stringValue();
+        if ("genesis".equals(tx.path("type").stringValue())) {
+            throw ApiException.badRequest("invalid-transaction", "Genesis transactions are made by the validators themselves");
+        }
+        JsonNode signature = tx.path("signature");
+        byte[] publicKey = Base64.getDecoder().decode(signature.path("publicKey").stringValue());
+        if (!LedgerAddress.matches(tx.path("sender").stringValue(), signature.path("algorithm").stringValue(), publicKey)) {
+            throw ApiException.badRequest("sender-not-signer", "sender must be the address of the key that signed the transaction");
+        }
+        Instant timestamp = Instant.parse(tx.path("timestamp").stringValue());
+        Instant now = clock.instant();
+        if (timestamp.isAfter(now.plus(properties.maxClockSkew()))) {
+            throw ApiException.badRequest("timestamp-in-future", "The transaction's timestamp is more than " + human(properties.maxClockSkew())
+                    + " ahead of the validator's clock");
+        }
+        if (timestamp.isBefore(now.minus(properties.maxAge()))) {
+            throw ApiException.badRequest("transaction-expired", "The transaction is older than " + human(properties.maxAge()));
+        }
+        RegisterClient.RegisterInfo register = registers.register(registerId).orElseThrow(() -> ApiException.notFound("register"));
+        Access.requireActingFor(caller, register.organizationId(), SUBMIT_SCOPE, "register");
+        String previous = tx.path("previousTxId").isString() ? tx.path("previousTxId").stringValue() : null;
+        if (previous != null && !previousExists(registerId, previous)) {
+            throw ApiException.badRequest("unknown-previous-transaction", "previousTxId " + previous + " is not a transaction of this register");
+        }
+        return new Mempool.Accepted(txId, registerId, raw, previous);
+    }
+
+    private boolean previousExists(String registerId, String previous) {
+        Optional<Mempool.Entry> entry = mempool.find(previous);
+        if (entry.isPresent()) {
+            return entry.get().registerId().equals(registerId) && !Mempool.REJECTED.equals(entry.get().status());
+        }
+        return registers.sealedHeight(registerId, previous).isPresent();
+    }
+
+    private boolean rejected(String txId) {
+        return mempool.find(txId).map(e -> Mempool.REJECTED.equals(e.status())).orElse(false);
+    }
+
+    /** 24h, 30s, 0.1s: a duration as people write it. */
+    public static String human(java.time.Duration duration) {
+        return duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+}

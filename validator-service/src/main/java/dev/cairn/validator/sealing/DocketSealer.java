@@ -1,0 +1,332 @@
+package dev.cairn.validator.sealing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOptions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.mongodb.MongoDatabaseFactory;
+import org.springframework.stereotype.Component;
+
+import dev.cairn.platform.instance.InstanceIdentity;
+import dev.cairn.platform.ledger.CanonicalJson;
+import dev.cairn.platform.ledger.LedgerHashes;
+import dev.cairn.validator.clients.RegisterClient;
+import dev.cairn.validator.config.ValidatorProperties;
+import dev.cairn.validator.mempool.Mempool;
+import dev.cairn.validator.mempool.Submissions;
+
+/**
+ * Turns pending transactions into dockets. For each register with pending transactions (or
+ * awaiting its genesis docket) whose lease this replica holds, it:
+ * <ol>
+ *   <li>learns the register's head from the register service the first time it holds a lease
+ *       epoch, and marks sealed every pending transaction that dockets since its last mark list
+ *       (a leader may have died between writing a docket and marking it);</li>
+ *   <li>seals the genesis docket if the register has none;</li>
+ *   <li>takes pending transactions in arrival order once {@code docket.max-transactions} are
+ *       waiting or the oldest has waited {@code docket.max-wait}, checks each again (age,
+ *       previous transaction sealed or earlier in this docket), rejects those that fail and
+ *       defers those whose previous transaction is still pending;</li>
+ *   <li>builds the docket on the head, signs it with the system wallet, and writes it through
+ *       the register service with the lease epoch; the register's height check decides any race;</li>
+ *   <li>marks the docket's transactions sealed.</li>
+ * </ol>
+ */
+@Component
+public class DocketSealer {
+
+    private record Head(long epoch, long height, String hash) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(DocketSealer.class);
+    private static final int RECONCILE_LIMIT = 1000;
+
+    private final Mempool mempool;
+    private final Leases leases;
+    private final RegisterClient registers;
+    private final DocketBuilder builder;
+    private final Rejections rejections;
+    private final ValidatorProperties properties;
+    private final InstanceIdentity identity;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final MongoCollection<Document> marks;
+    private final Map<String, Head> heads = new ConcurrentHashMap<>();
+    private final Counter dockets;
+    private final Counter sealed;
+    private volatile Set<String> awaitingGenesis = Set.of();
+    private volatile Instant nextGenesisPoll = Instant.EPOCH;
+    private volatile boolean running = true;
+    private Thread worker;
+
+    public DocketSealer(Mempool mempool, Leases leases, RegisterClient registers, DocketBuilder builder, Rejections rejections,
+            ValidatorProperties properties, InstanceIdentity identity, JsonMapper json, Clock clock, MongoDatabaseFactory databases,
+            MeterRegistry meters) {
+        this.mempool = mempool;
+        this.leases = leases;
+        this.registers = registers;
+        this.builder = builder;
+        this.rejections = rejections;
+        this.properties = properties;
+        this.identity = identity;
+        this.json = json;
+        this.clock = clock;
+        this.marks = databases.getMongoDatabase().getCollection("sealed_marks");
+        this.dockets = Counter.builder("cairn.validator.dockets.sealed").register(meters);
+        this.sealed = Counter.builder("cairn.validator.transactions.sealed").register(meters);
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void start() {
+        worker = new Thread(this::run, "docket-sealer");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        running = false;
+        if (worker != null) {
+            worker.interrupt();
+            worker.join(10_000);
+        }
+        leases.releaseAll();
+    }
+
+    private void run() {
+        Instant quietUntil = Instant.EPOCH;
+        while (running) {
+            boolean more = false;
+            try {
+                more = round();
+            } catch (RuntimeException e) {
+                Instant now = clock.instant();
+                if (now.isAfter(quietUntil)) {
+                    log.warn("Sealing round failed, retrying: {}", e.toString());
+                    quietUntil = now.plusSeconds(10);
+                }
+                pause(Duration.ofMillis(500));
+            }
+            if (!more) {
+                pause(properties.pollInterval());
+            }
+        }
+    }
+
+    /** One pass over the registers with work; true when some register has more ready at once. */
+    boolean round() {
+        Instant now = clock.instant();
+        if (!now.isBefore(nextGenesisPoll)) {
+            Set<String> found = new HashSet<>();
+            registers.awaitingGenesis(100).forEach(r -> found.add(r.id()));
+            awaitingGenesis = found;
+            nextGenesisPoll = now.plus(properties.genesisPollInterval());
+        }
+        Set<String> work = new LinkedHashSet<>(awaitingGenesis);
+        work.addAll(mempool.registersWithPending());
+        boolean more = false;
+        for (String registerId : work) {
+            Optional<Leases.Lease> lease = leases.hold(registerId);
+            if (lease.isPresent()) {
+                more |= seal(registerId, lease.get());
+            }
+        }
+        return more;
+    }
+
+    private boolean seal(String registerId, Leases.Lease lease) {
+        Head head = heads.get(registerId);
+        if (head == null || head.epoch() != lease.epoch()) {
+            head = reconcile(registerId, lease.epoch());
+        }
+        if (head.height() < 0) {
+            sealGenesis(registerId, lease);
+            return false;
+        }
+        awaitingGenesis = without(awaitingGenesis, registerId);
+        int max = properties.docket().maxTransactions();
+        List<Mempool.Entry> pending = mempool.pending(registerId, max);
+        if (pending.isEmpty()) {
+            return false;
+        }
+        Instant now = clock.instant();
+        if (pending.size() < max && pending.get(0).receivedAt().plus(properties.docket().maxWait()).isAfter(now)) {
+            return false;
+        }
+        List<JsonNode> transactions = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        Set<String> inDocket = new HashSet<>();
+        Map<String, Mempool.Entry> previous = previousEntries(pending);
+        for (Mempool.Entry entry : pending) {
+            JsonNode tx = json.readTree(entry.raw());
+            Instant timestamp = Instant.parse(tx.path("timestamp").stringValue());
+            if (timestamp.isBefore(now.minus(properties.maxAge()))) {
+                rejections.reject(entry, "expired: older than " + Submissions.human(properties.maxAge()) + " before it could be sealed");
+                continue;
+            }
+            String previousTxId = entry.previousTxId();
+            if (previousTxId != null && !inDocket.contains(previousTxId)) {
+                Mempool.Entry before = previous.get(previousTxId);
+                if (before != null && Mempool.PENDING.equals(before.status())) {
+                    continue; // sealed in a later docket, after its previous transaction
+                }
+                if (before != null && Mempool.REJECTED.equals(before.status())) {
+                    rejections.reject(entry, "the previous transaction " + previousTxId + " was rejected");
+                    continue;
+                }
+                if (before == null && registers.sealedHeight(registerId, previousTxId).isEmpty()) {
+                    rejections.reject(entry, "the previous transaction " + previousTxId + " is not in this register");
+                    continue;
+                }
+            }
+            transactions.add(tx);
+            ids.add(entry.txId());
+            inDocket.add(entry.txId());
+        }
+        if (ids.isEmpty()) {
+            return false;
+        }
+        return write(registerId, lease, head, ids, transactions) && pending.size() == max;
+    }
+
+    private boolean write(String registerId, Leases.Lease lease, Head head, List<String> ids, List<JsonNode> transactions) {
+        Instant now = clock.instant();
+        long height = head.height() + 1;
+        ObjectNode docket = builder.docket(registerId, height, head.hash(), ids, now, identity.id());
+        if (!leases.valid(lease)) {
+            return false;
+        }
+        RegisterClient.WriteResult result = registers.writeDocket(registerId, docket, transactions, lease.epoch());
+        if (result.written()) {
+            sealedAt(registerId, ids, height, docket.path("hash").stringValue(), lease.epoch());
+            dockets.increment();
+            sealed.increment(ids.size());
+            return true;
+        }
+        log.info("Register {} refused docket {} ({}): {}", registerId, height, result.problemType(), result.detail());
+        heads.remove(registerId);
+        switch (result.problemType()) {
+            case "stale-lease" -> leases.drop(registerId);
+            case "transaction-sealed" -> {
+                String txId = result.body().path("txId").asString("");
+                registers.sealedHeight(registerId, txId).ifPresent(at -> mempool.markSealed(List.of(txId), at, now));
+            }
+            default -> {
+                // another docket took the height: the next round starts from the register's head
+            }
+        }
+        return false;
+    }
+
+    private void sealGenesis(String registerId, Leases.Lease lease) {
+        Optional<RegisterClient.RegisterInfo> register = registers.register(registerId);
+        if (register.isEmpty()) {
+            awaitingGenesis = without(awaitingGenesis, registerId);
+            return;
+        }
+        Instant now = clock.instant();
+        ObjectNode tx = builder.genesisTransaction(registerId, register.get().genesis(), now);
+        String txId = tx.path("txId").stringValue();
+        ObjectNode docket = builder.docket(registerId, 0, LedgerHashes.GENESIS_PREVIOUS_HASH, List.of(txId), now, identity.id());
+        if (!leases.valid(lease)) {
+            return;
+        }
+        RegisterClient.WriteResult result = registers.writeDocket(registerId, docket, List.of(tx), lease.epoch());
+        if (result.written()) {
+            mempool.recordSealed(new Mempool.Accepted(txId, registerId, CanonicalJson.string(tx), null), 0, now);
+            sealedAt(registerId, List.of(txId), 0, docket.path("hash").stringValue(), lease.epoch());
+            awaitingGenesis = without(awaitingGenesis, registerId);
+            dockets.increment();
+            log.info("Sealed the genesis docket of register {}", registerId);
+        } else {
+            heads.remove(registerId);
+            if ("stale-lease".equals(result.problemType())) {
+                leases.drop(registerId);
+            }
+        }
+    }
+
+    private void sealedAt(String registerId, List<String> ids, long height, String hash, long epoch) {
+        mempool.markSealed(ids, height, clock.instant());
+        marks.replaceOne(Filters.eq("_id", registerId), new Document("_id", registerId).append("height", height).append("at", new Date()),
+                new ReplaceOptions().upsert(true));
+        heads.put(registerId, new Head(epoch, height, hash));
+    }
+
+    /** The register's head, after marking sealed what dockets written since the last mark hold. */
+    private Head reconcile(String registerId, long epoch) {
+        Optional<JsonNode> latest = registers.latestDocket(registerId);
+        if (latest.isEmpty()) {
+            Head head = new Head(epoch, -1, LedgerHashes.GENESIS_PREVIOUS_HASH);
+            heads.put(registerId, head);
+            return head;
+        }
+        long height = latest.get().path("height").asLong();
+        Document mark = marks.find(Filters.eq("_id", registerId)).first();
+        long marked = mark == null ? -1 : mark.get("height", Number.class).longValue();
+        Instant now = clock.instant();
+        for (long h = Math.max(marked + 1, height - RECONCILE_LIMIT); h <= height; h++) {
+            JsonNode docket = h == height ? latest.get() : registers.docket(registerId, h);
+            List<String> ids = new ArrayList<>();
+            docket.path("transactionIds").values().forEach(id -> ids.add(id.asString()));
+            mempool.markSealed(ids, h, now);
+        }
+        if (height > marked) {
+            log.info("Register {} is at height {}; marked the transactions of dockets {} to {} sealed", registerId, height, marked + 1, height);
+        }
+        String hash = latest.get().path("hash").stringValue();
+        sealedAt(registerId, List.of(), height, hash, epoch);
+        return heads.get(registerId);
+    }
+
+    private Map<String, Mempool.Entry> previousEntries(List<Mempool.Entry> pending) {
+        List<String> wanted = pending.stream().map(Mempool.Entry::previousTxId).filter(p -> p != null).distinct().toList();
+        Map<String, Mempool.Entry> found = new java.util.HashMap<>();
+        if (!wanted.isEmpty()) {
+            mempool.find(wanted).forEach(e -> found.put(e.txId(), e));
+        }
+        return found;
+    }
+
+    private static Set<String> without(Set<String> set, String value) {
+        if (!set.contains(value)) {
+            return set;
+        }
+        Set<String> copy = new HashSet<>(set);
+        copy.remove(value);
+        return copy;
+    }
+
+    private void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+}
