@@ -31,7 +31,6 @@ import static dev.cairn.benchmarks.BenchHttp.get;
 import static dev.cairn.benchmarks.BenchHttp.option;
 import static dev.cairn.benchmarks.BenchHttp.post;
 import dev.cairn.platform.ledger.CanonicalJson;
-import dev.cairn.platform.ledger.LedgerHashes;
 import dev.cairn.testsupport.LedgerFixture;
 
 /**
@@ -209,7 +208,7 @@ public final class RegisterBenchmark {
         private final String validator;
         private final LedgerFixture fixture;
         private long height;
-        private String previous = LedgerHashes.GENESIS_PREVIOUS_HASH;
+        private String previous;
 
         Chain(String register, String admin, String validator, LedgerFixture fixture) throws Exception {
             this.register = register;
@@ -217,8 +216,18 @@ public final class RegisterBenchmark {
             this.fixture = fixture;
             String created = post(register + "/api/registers", admin, "{\"name\":\"bench\"}");
             this.registerId = field(created, "id");
-            String organization = field(created, "organizationId");
-            store(nextDocket(List.of(fixture.genesis(registerId, organization))));
+            // a validator seals the genesis docket; the benchmark writes the dockets after it
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            HttpResponse<String> latest = get(register + "/api/registers/" + registerId + "/dockets/latest", admin);
+            while (latest.statusCode() != 200) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no genesis docket for register " + registerId + " within 60 s");
+                }
+                Thread.sleep(100);
+                latest = get(register + "/api/registers/" + registerId + "/dockets/latest", admin);
+            }
+            this.height = 1;
+            this.previous = field(latest.body(), "hash");
         }
 
         List<ObjectNode> prepare(int count, int perDocket) {

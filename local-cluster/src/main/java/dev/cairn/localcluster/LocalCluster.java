@@ -204,6 +204,7 @@ public final class LocalCluster implements AutoCloseable {
         if (service.name().equals("validator-service")) {
             env.put("CAIRN_VALIDATOR_REGISTERURIS", replicaUris("register-service"));
             env.put("CAIRN_VALIDATOR_WALLETURIS", replicaUris("wallet-service"));
+            env.put("CAIRN_VALIDATOR_BLUEPRINTURIS", replicaUris("blueprint-service"));
         }
         if (service.name().equals("tenant-service")) {
             env.put("CAIRN_TENANT_KEY_ENCRYPTION_KEY", secrets.tenantKeyEncryptionKey());

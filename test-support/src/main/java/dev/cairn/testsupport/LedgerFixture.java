@@ -34,11 +34,20 @@ public final class LedgerFixture {
         ObjectNode tx = JSON.createObjectNode();
         tx.put("registerId", registerId).put("type", type).put("sender", sender);
         tx.putArray("recipients").add(recipient);
-        tx.put("blueprintId", "bp-1").put("instanceId", "inst-" + UUID.randomUUID()).set("payload", payload);
+        tx.put("instanceId", "inst-" + UUID.randomUUID()).set("payload", payload);
         if (previousTxId != null) {
             tx.put("previousTxId", previousTxId);
         }
         tx.put("timestamp", timestamp.toString());
+        return sign(tx, "txId", LedgerHashes.transactionId(tx), walletKey);
+    }
+
+    /** An action of a published blueprint, carrying {@code payload} as its data. */
+    public ObjectNode blueprintAction(String registerId, String blueprintId, String actionId, JsonNode payload) {
+        ObjectNode tx = JSON.createObjectNode();
+        tx.put("registerId", registerId).put("type", "action").put("sender", sender);
+        tx.put("blueprintId", blueprintId).put("instanceId", "inst-" + UUID.randomUUID()).put("actionId", actionId).set("payload", payload);
+        tx.put("timestamp", Instant.now().toString());
         return sign(tx, "txId", LedgerHashes.transactionId(tx), walletKey);
     }
 

@@ -97,6 +97,36 @@ class RegisterLedgerIT {
     }
 
     @Test
+    void aValidatorWhoseLeaseWasTakenOverCannotWriteAnyMore() {
+        ObjectNode byNewLeader = fixture.docket(registerId, 1, genesisHash, List.of(fixture.action(registerId, 1)));
+        byNewLeader.put("leaseEpoch", 7);
+        assertThat(call(first, "POST", dockets(), validator, byNewLeader.toString()).statusCode()).isEqualTo(201);
+
+        ObjectNode byOldLeader = fixture.docket(registerId, 2, LedgerFixture.hash(byNewLeader), List.of(fixture.action(registerId, 2)));
+        byOldLeader.put("leaseEpoch", 6);
+        assertProblem(call(second, "POST", dockets(), validator, byOldLeader.toString()), 409, "stale-lease");
+        byOldLeader.put("leaseEpoch", 8);
+        assertThat(call(second, "POST", dockets(), validator, byOldLeader.toString()).statusCode()).isEqualTo(201);
+        byOldLeader.put("leaseEpoch", "eight");
+        assertProblem(call(second, "POST", dockets(), validator, byOldLeader.toString()), 400, "invalid-docket");
+    }
+
+    @Test
+    void onlyCairnsOwnServicesListRegistersByStatus() {
+        HttpResponse<String> waiting = call(first, "POST", "/api/registers", admin, "{\"name\":\"Waiting " + UUID.randomUUID() + "\"}");
+        String waitingId = json(waiting).path("id").asString();
+        JsonNode listed = json(call(second, "GET", "/api/registers?status=AWAITING_GENESIS&limit=1000", validator, null));
+        List<String> ids = new java.util.ArrayList<>();
+        listed.values().forEach(r -> ids.add(r.path("id").asString()));
+        assertThat(ids).contains(waitingId).doesNotContain(registerId);
+
+        assertProblem(call(second, "GET", "/api/registers?status=AWAITING_GENESIS", admin, null), 403, "forbidden");
+        assertProblem(call(second, "GET", "/api/registers?status=SLEEPING", validator, null), 400, "invalid-status");
+        String organisationService = JWKS.serviceToken("integration", ORG, "register:read");
+        assertProblem(call(second, "GET", "/api/registers?status=ONLINE", organisationService, null), 400, "status-filter-for-services");
+    }
+
+    @Test
     void theSameDocketAgainAnswersTheSameAndOnlyTheNextHeightLinkedToTheLatestIsAccepted() {
         ObjectNode one = fixture.docket(registerId, 1, genesisHash, List.of(fixture.action(registerId, 1), fixture.action(registerId, 2)));
         HttpResponse<String> stored = call(first, "POST", dockets(), validator, one.toString());

@@ -15,16 +15,19 @@ public final class Scopes {
     public static final String REGISTER_WRITE_DOCKET = "register:write-docket";
     /** Submit transactions to the validator. */
     public static final String VALIDATOR_SUBMIT = "validator:submit";
+    /** Read blueprints (the validator checks transaction data against published ones). */
+    public static final String BLUEPRINT_READ = "blueprint:read";
     /** Execute blueprint actions. */
     public static final String BLUEPRINT_EXECUTE = "blueprint:execute";
     /** Read organisations and users. */
     public static final String TENANT_READ = "tenant:read";
 
     public static final Set<String> ALL = Set.of(WALLET_SIGN, WALLET_SYSTEM, REGISTER_READ, REGISTER_WRITE_DOCKET, VALIDATOR_SUBMIT,
-            BLUEPRINT_EXECUTE, TENANT_READ);
+            BLUEPRINT_READ, BLUEPRINT_EXECUTE, TENANT_READ);
 
     /** What an organisation's own integrations may be granted. */
-    public static final Set<String> FOR_ORGANISATIONS = Set.of(WALLET_SIGN, REGISTER_READ, VALIDATOR_SUBMIT, BLUEPRINT_EXECUTE);
+    public static final Set<String> FOR_ORGANISATIONS = Set.of(WALLET_SIGN, REGISTER_READ, VALIDATOR_SUBMIT, BLUEPRINT_READ,
+            BLUEPRINT_EXECUTE);
 
     private Scopes() {
     }

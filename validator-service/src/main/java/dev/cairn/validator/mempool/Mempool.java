@@ -17,18 +17,22 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
-import com.mongodb.client.model.Updates;
 import org.bson.Document;
 
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The mempool: every accepted transaction, one document each in the {@code mempool} collection,
- * keyed by txId (which covers the register id), so a transaction is stored once however often it
- * is submitted. A submission is acknowledged only after the insert returns, with the write
- * concern of the MongoDB URI ({@code w=majority} in production). Each document moves once from
- * {@code pending} to {@code sealed} (with its height) or {@code rejected} (with the reason).
+ * The mempool. Every accepted transaction is one document keyed by txId (which covers the
+ * register id), so a transaction is stored once however often it is submitted. A submission is
+ * acknowledged only after the insert returns, with the write concern of the MongoDB URI
+ * ({@code w=majority} in production).
+ *
+ * <p>Pending transactions live in {@code mempool}, which therefore stays as small as the
+ * backlog; a decided one moves to {@code mempool_decided}, as {@code sealed} (with its height)
+ * or {@code rejected} (with the reason), without its body (the register holds the sealed
+ * record). A move inserts the decided document first and then removes the pending one, so a
+ * transaction is always in at least one of the two.
  *
  * <p>{@code chain_links} records, per previous transaction, the one transaction that follows it,
  * so that two replicas cannot accept two successors of one transaction (a fork).
@@ -40,16 +44,20 @@ public class Mempool {
     public static final String SEALED = "sealed";
     public static final String REJECTED = "rejected";
 
-    /** A stored transaction. {@code raw} is its canonical JSON, exactly as it will be sealed. */
+    /** A stored transaction; {@code raw}, its canonical JSON exactly as it will be sealed, while it is pending. */
     public record Entry(String txId, String registerId, String status, String raw, String previousTxId, Instant receivedAt, Long height,
             String reason, Instant decidedAt) {
 
-        static Entry of(Document d) {
+        static Entry pending(Document d) {
+            return new Entry(d.getString("_id"), d.getString("registerId"), PENDING, d.getString("raw"), d.getString("previousTxId"),
+                    d.getDate("receivedAt").toInstant(), null, null, null);
+        }
+
+        static Entry decided(Document d) {
             Number height = d.get("height", Number.class);
-            Date decided = d.getDate("decidedAt");
-            return new Entry(d.getString("_id"), d.getString("registerId"), d.getString("status"), d.getString("raw"),
-                    d.getString("previousTxId"), d.getDate("receivedAt").toInstant(), height == null ? null : height.longValue(),
-                    d.getString("reason"), decided == null ? null : decided.toInstant());
+            return new Entry(d.getString("_id"), d.getString("registerId"), d.getString("status"), null, d.getString("previousTxId"),
+                    d.getDate("receivedAt").toInstant(), height == null ? null : height.longValue(), d.getString("reason"),
+                    d.getDate("decidedAt").toInstant());
         }
     }
 
@@ -57,44 +65,52 @@ public class Mempool {
     public record Accepted(String txId, String registerId, String raw, String previousTxId) {
     }
 
-    private final MongoCollection<Document> transactions;
+    private final MongoCollection<Document> pending;
+    private final MongoCollection<Document> decided;
     private final MongoCollection<Document> links;
 
     public Mempool(MongoDatabaseFactory databases) {
-        this.transactions = databases.getMongoDatabase().getCollection("mempool");
+        this.pending = databases.getMongoDatabase().getCollection("mempool");
+        this.decided = databases.getMongoDatabase().getCollection("mempool_decided");
         this.links = databases.getMongoDatabase().getCollection("chain_links");
-        transactions.createIndex(Indexes.ascending("status", "registerId", "receivedAt"));
+        pending.createIndex(Indexes.ascending("registerId", "receivedAt"));
     }
 
     /**
-     * Stores the transactions that are not stored yet, in one round trip.
+     * Stores the transactions that are not known yet, in one round trip.
      *
-     * @return the txIds that were stored already (their first copy stays as it is)
+     * @return the txIds that were known already (their first copy stays as it is)
      */
     public Set<String> insert(List<Accepted> accepted, Instant now) {
-        List<Document> documents = new ArrayList<>(accepted.size());
-        for (Accepted a : accepted) {
-            documents.add(new Document("_id", a.txId()).append("registerId", a.registerId()).append("status", PENDING).append("raw", a.raw())
+        Set<String> known = new HashSet<>();
+        decided.find(Filters.in("_id", accepted.stream().map(Accepted::txId).toList())).projection(new Document("_id", 1))
+                .forEach(d -> known.add(d.getString("_id")));
+        List<Accepted> fresh = accepted.stream().filter(a -> !known.contains(a.txId())).toList();
+        if (fresh.isEmpty()) {
+            return known;
+        }
+        List<Document> documents = new ArrayList<>(fresh.size());
+        for (Accepted a : fresh) {
+            documents.add(new Document("_id", a.txId()).append("registerId", a.registerId()).append("raw", a.raw())
                     .append("previousTxId", a.previousTxId()).append("receivedAt", Date.from(now)));
         }
-        Set<String> known = new HashSet<>();
         try {
             if (documents.size() == 1) {
-                transactions.insertOne(documents.get(0));
+                pending.insertOne(documents.get(0));
             } else {
-                transactions.insertMany(documents, new InsertManyOptions().ordered(false));
+                pending.insertMany(documents, new InsertManyOptions().ordered(false));
             }
         } catch (MongoWriteException e) {
             if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
                 throw e;
             }
-            known.add(accepted.get(0).txId());
+            known.add(fresh.get(0).txId());
         } catch (MongoBulkWriteException e) {
             for (BulkWriteError error : e.getWriteErrors()) {
                 if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
                     throw e;
                 }
-                known.add(accepted.get(error.getIndex()).txId());
+                known.add(fresh.get(error.getIndex()).txId());
             }
             if (e.getWriteConcernError() != null) {
                 throw e;
@@ -104,48 +120,80 @@ public class Mempool {
     }
 
     public Optional<Entry> find(String txId) {
-        return Optional.ofNullable(transactions.find(Filters.eq("_id", txId)).first()).map(Entry::of);
+        Document waiting = pending.find(Filters.eq("_id", txId)).first();
+        if (waiting != null) {
+            return Optional.of(Entry.pending(waiting));
+        }
+        return Optional.ofNullable(decided.find(Filters.eq("_id", txId)).first()).map(Entry::decided);
     }
 
+    /** The known ones of these transactions, decided ones winning over a pending copy. */
     public List<Entry> find(List<String> txIds) {
-        return transactions.find(Filters.in("_id", txIds)).map(Entry::of).into(new ArrayList<>());
+        java.util.Map<String, Entry> found = new java.util.HashMap<>();
+        pending.find(Filters.in("_id", txIds)).forEach(d -> found.put(d.getString("_id"), Entry.pending(d)));
+        decided.find(Filters.in("_id", txIds)).forEach(d -> found.put(d.getString("_id"), Entry.decided(d)));
+        return new ArrayList<>(found.values());
     }
 
     /** The oldest pending transactions of a register, in arrival order. */
     public List<Entry> pending(String registerId, int limit) {
-        return transactions.find(Filters.and(Filters.eq("status", PENDING), Filters.eq("registerId", registerId)))
-                .sort(Sorts.ascending("receivedAt", "_id")).limit(limit).map(Entry::of).into(new ArrayList<>());
+        return pending.find(Filters.eq("registerId", registerId)).sort(Sorts.ascending("receivedAt", "_id")).limit(limit).map(Entry::pending)
+                .into(new ArrayList<>());
     }
 
     /** Registers that have pending transactions. */
     public List<String> registersWithPending() {
-        return transactions.distinct("registerId", Filters.eq("status", PENDING), String.class).into(new ArrayList<>());
+        return pending.distinct("registerId", String.class).into(new ArrayList<>());
     }
 
-    public void markSealed(List<String> txIds, long height, Instant now) {
-        if (txIds.isEmpty()) {
-            return;
-        }
-        transactions.updateMany(Filters.and(Filters.in("_id", txIds), Filters.ne("status", SEALED)),
-                Updates.combine(Updates.set("status", SEALED), Updates.set("height", height), Updates.set("decidedAt", Date.from(now)),
-                        Updates.unset("reason")));
+    /** Records the transactions as sealed at this height (idempotent; also for ones that never were pending here). */
+    public void markSealed(String registerId, List<String> txIds, long height, Instant now) {
+        decide(registerId, txIds, new Document("status", SEALED).append("height", height), now);
     }
 
     /** Records a transaction the validator sealed without it passing through the mempool (a genesis transaction). */
-    public void recordSealed(Accepted accepted, long height, Instant now) {
-        insert(List.of(accepted), now);
-        markSealed(List.of(accepted.txId()), height, now);
+    public void recordSealed(String registerId, String txId, long height, Instant now) {
+        markSealed(registerId, List.of(txId), height, now);
     }
 
-    /** Rejects a pending transaction; returns false when it was no longer pending. */
-    public boolean reject(String txId, String reason, Instant now) {
-        boolean changed = transactions.updateOne(Filters.and(Filters.eq("_id", txId), Filters.eq("status", PENDING)),
-                Updates.combine(Updates.set("status", REJECTED), Updates.set("reason", reason), Updates.set("decidedAt", Date.from(now))))
-                .getModifiedCount() == 1;
-        if (changed) {
-            links.deleteOne(Filters.eq("next", txId));
+    /** Rejects a pending transaction; returns false when it was decided already. */
+    public boolean reject(Entry entry, String reason, Instant now) {
+        if (decided.find(Filters.eq("_id", entry.txId())).first() != null) {
+            return false;
         }
-        return changed;
+        decide(entry.registerId(), List.of(entry.txId()), new Document("status", REJECTED).append("reason", reason), now);
+        links.deleteOne(Filters.eq("next", entry.txId()));
+        return true;
+    }
+
+    private void decide(String registerId, List<String> txIds, Document outcome, Instant now) {
+        if (txIds.isEmpty()) {
+            return;
+        }
+        java.util.Map<String, Document> waiting = new java.util.HashMap<>();
+        pending.find(Filters.in("_id", txIds)).projection(new Document("raw", 0)).forEach(d -> waiting.put(d.getString("_id"), d));
+        List<Document> documents = new ArrayList<>(txIds.size());
+        for (String txId : txIds) {
+            Document before = waiting.get(txId);
+            Document d = new Document("_id", txId).append("registerId", registerId)
+                    .append("previousTxId", before == null ? null : before.getString("previousTxId"))
+                    .append("receivedAt", before == null ? Date.from(now) : before.getDate("receivedAt")).append("decidedAt", Date.from(now));
+            d.putAll(outcome);
+            documents.add(d);
+        }
+        try {
+            decided.insertMany(documents, new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            for (BulkWriteError error : e.getWriteErrors()) {
+                if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+                    throw e; // a duplicate was decided before: the first decision stands
+                }
+            }
+            if (e.getWriteConcernError() != null) {
+                throw e;
+            }
+        }
+        pending.deleteMany(Filters.in("_id", txIds));
     }
 
     /**

@@ -22,9 +22,11 @@ import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
 import dev.cairn.platform.crypto.LedgerAddress;
 import dev.cairn.platform.ledger.CanonicalJson;
+import dev.cairn.platform.ledger.DataSchema;
 import dev.cairn.platform.ledger.LedgerHashes;
 import dev.cairn.platform.ledger.TransactionRules;
 import dev.cairn.platform.problem.ApiException;
+import dev.cairn.validator.clients.BlueprintClient;
 import dev.cairn.validator.clients.RegisterClient;
 import dev.cairn.validator.config.ValidatorProperties;
 
@@ -55,14 +57,17 @@ public class Submissions {
 
     private final Mempool mempool;
     private final RegisterClient registers;
+    private final BlueprintClient blueprints;
     private final ValidatorProperties properties;
     private final Clock clock;
     private final Counter accepted;
     private final Counter duplicates;
 
-    public Submissions(Mempool mempool, RegisterClient registers, ValidatorProperties properties, Clock clock, MeterRegistry meters) {
+    public Submissions(Mempool mempool, RegisterClient registers, BlueprintClient blueprints, ValidatorProperties properties, Clock clock,
+            MeterRegistry meters) {
         this.mempool = mempool;
         this.registers = registers;
+        this.blueprints = blueprints;
         this.properties = properties;
         this.clock = clock;
         this.accepted = Counter.builder("cairn.validator.transactions.accepted").register(meters);
@@ -184,11 +189,45 @@ public class Submissions {
         }
         RegisterClient.RegisterInfo register = registers.register(registerId).orElseThrow(() -> ApiException.notFound("register"));
         Access.requireActingFor(caller, register.organizationId(), SUBMIT_SCOPE, "register");
+        checkBlueprint(tx, register.organizationId());
         String previous = tx.path("previousTxId").isString() ? tx.path("previousTxId").stringValue() : null;
         if (previous != null && !previousExists(registerId, previous)) {
             throw ApiException.badRequest("unknown-previous-transaction", "previousTxId " + previous + " is not a transaction of this register");
         }
         return new Mempool.Accepted(txId, registerId, raw, previous);
+    }
+
+    /**
+     * A transaction that names a blueprint must name a published blueprint of the register's
+     * organisation and one of its actions, and its payload must satisfy that action's data schema.
+     * Published blueprints never change, so this verdict holds until the transaction is sealed.
+     */
+    private void checkBlueprint(JsonNode tx, String organizationId) {
+        JsonNode blueprintId = tx.path("blueprintId");
+        if (blueprintId.isMissingNode() || blueprintId.isNull()) {
+            return;
+        }
+        if (!blueprintId.stringValue().matches("[0-9a-f]{32}")) {
+            throw ApiException.badRequest("unknown-blueprint", "blueprintId must name a published blueprint (32 lower-case hex digits)");
+        }
+        BlueprintClient.Lookup lookup = blueprints.find(blueprintId.stringValue());
+        if (lookup instanceof BlueprintClient.Lookup.Draft) {
+            throw ApiException.badRequest("blueprint-not-published", "Blueprint " + blueprintId.stringValue() + " is not published");
+        }
+        if (!(lookup instanceof BlueprintClient.Lookup.Found found) || !found.blueprint().organizationId().equals(organizationId)) {
+            throw ApiException.badRequest("unknown-blueprint",
+                    "Blueprint " + blueprintId.stringValue() + " is not a blueprint of the register's organisation");
+        }
+        BlueprintClient.Published blueprint = found.blueprint();
+        String actionId = tx.path("actionId").asString("");
+        DataSchema schema = blueprints.schema(blueprint, actionId).orElseThrow(() -> ApiException.badRequest("unknown-action",
+                "Blueprint " + blueprint.id() + " has no action '" + actionId + "'"));
+        List<String> problems = schema.problems(tx.path("payload"));
+        if (!problems.isEmpty()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "data-does-not-conform", "Invalid request",
+                    "The payload does not satisfy the data schema of action '" + actionId + "': " + problems.get(0),
+                    Map.of("errors", problems));
+        }
     }
 
     private boolean previousExists(String registerId, String previous) {

@@ -12,10 +12,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
@@ -32,7 +38,6 @@ import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.stereotype.Component;
 
 import dev.cairn.platform.instance.InstanceIdentity;
-import dev.cairn.platform.ledger.CanonicalJson;
 import dev.cairn.platform.ledger.LedgerHashes;
 import dev.cairn.validator.clients.RegisterClient;
 import dev.cairn.validator.config.ValidatorProperties;
@@ -40,8 +45,10 @@ import dev.cairn.validator.mempool.Mempool;
 import dev.cairn.validator.mempool.Submissions;
 
 /**
- * Turns pending transactions into dockets. For each register with pending transactions (or
- * awaiting its genesis docket) whose lease this replica holds, it:
+ * Turns pending transactions into dockets. A finder thread looks for registers with pending
+ * transactions (or awaiting their genesis docket) every {@code poll-interval}; each goes to one
+ * of {@code sealing-threads} sealer threads, so registers are sealed side by side and each by
+ * one thread at a time. For a register whose lease this replica holds, a sealer:
  * <ol>
  *   <li>learns the register's head from the register service the first time it holds a lease
  *       epoch, and marks sealed every pending transaction that dockets since its last mark list
@@ -78,9 +85,12 @@ public class DocketSealer {
     private final Map<String, Head> heads = new ConcurrentHashMap<>();
     private final Counter dockets;
     private final Counter sealed;
-    private volatile Set<String> awaitingGenesis = Set.of();
+    private volatile Set<String> awaitingGenesis = ConcurrentHashMap.newKeySet();
     private volatile Instant nextGenesisPoll = Instant.EPOCH;
     private volatile boolean running = true;
+    private volatile Instant quietUntil = Instant.EPOCH;
+    private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    private final ExecutorService sealers;
     private Thread worker;
 
     public DocketSealer(Mempool mempool, Leases leases, RegisterClient registers, DocketBuilder builder, Rejections rejections,
@@ -98,11 +108,17 @@ public class DocketSealer {
         this.marks = databases.getMongoDatabase().getCollection("sealed_marks");
         this.dockets = Counter.builder("cairn.validator.dockets.sealed").register(meters);
         this.sealed = Counter.builder("cairn.validator.transactions.sealed").register(meters);
+        AtomicInteger threads = new AtomicInteger();
+        this.sealers = Executors.newFixedThreadPool(properties.sealingThreads(), task -> {
+            Thread thread = new Thread(task, "docket-sealer-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void start() {
-        worker = new Thread(this::run, "docket-sealer");
+        worker = new Thread(this::run, "docket-finder");
         worker.setDaemon(true);
         worker.start();
     }
@@ -114,48 +130,67 @@ public class DocketSealer {
             worker.interrupt();
             worker.join(10_000);
         }
+        sealers.shutdown();
+        sealers.awaitTermination(10, TimeUnit.SECONDS);
         leases.releaseAll();
     }
 
     private void run() {
-        Instant quietUntil = Instant.EPOCH;
         while (running) {
-            boolean more = false;
             try {
-                more = round();
+                round();
             } catch (RuntimeException e) {
-                Instant now = clock.instant();
-                if (now.isAfter(quietUntil)) {
-                    log.warn("Sealing round failed, retrying: {}", e.toString());
-                    quietUntil = now.plusSeconds(10);
-                }
+                complain("Looking for work failed, retrying: {}", e);
                 pause(Duration.ofMillis(500));
             }
-            if (!more) {
-                pause(properties.pollInterval());
-            }
+            pause(properties.pollInterval());
         }
     }
 
-    /** One pass over the registers with work; true when some register has more ready at once. */
-    boolean round() {
+    /** Hands every register with work, and no sealer on it yet, to a sealer thread. */
+    void round() {
         Instant now = clock.instant();
         if (!now.isBefore(nextGenesisPoll)) {
-            Set<String> found = new HashSet<>();
+            Set<String> found = ConcurrentHashMap.newKeySet();
             registers.awaitingGenesis(100).forEach(r -> found.add(r.id()));
             awaitingGenesis = found;
             nextGenesisPoll = now.plus(properties.genesisPollInterval());
         }
         Set<String> work = new LinkedHashSet<>(awaitingGenesis);
         work.addAll(mempool.registersWithPending());
-        boolean more = false;
         for (String registerId : work) {
-            Optional<Leases.Lease> lease = leases.hold(registerId);
-            if (lease.isPresent()) {
-                more |= seal(registerId, lease.get());
+            if (busy.add(registerId)) {
+                try {
+                    sealers.execute(() -> sealWhileReady(registerId));
+                } catch (RejectedExecutionException e) {
+                    busy.remove(registerId); // shutting down
+                }
             }
         }
-        return more;
+    }
+
+    /** Seals the register's dockets while this replica holds its lease and full dockets are waiting. */
+    private void sealWhileReady(String registerId) {
+        try {
+            boolean more = true;
+            while (more && running) {
+                Optional<Leases.Lease> lease = leases.hold(registerId);
+                more = lease.isPresent() && seal(registerId, lease.get());
+            }
+        } catch (RuntimeException e) {
+            heads.remove(registerId);
+            complain("Sealing register " + registerId + " failed, retrying: {}", e);
+        } finally {
+            busy.remove(registerId);
+        }
+    }
+
+    private void complain(String message, RuntimeException e) {
+        Instant now = clock.instant();
+        if (now.isAfter(quietUntil)) {
+            log.warn(message, e.toString());
+            quietUntil = now.plusSeconds(10);
+        }
     }
 
     private boolean seal(String registerId, Leases.Lease lease) {
@@ -167,7 +202,7 @@ public class DocketSealer {
             sealGenesis(registerId, lease);
             return false;
         }
-        awaitingGenesis = without(awaitingGenesis, registerId);
+        awaitingGenesis.remove(registerId);
         int max = properties.docket().maxTransactions();
         List<Mempool.Entry> pending = mempool.pending(registerId, max);
         if (pending.isEmpty()) {
@@ -233,7 +268,7 @@ public class DocketSealer {
             case "stale-lease" -> leases.drop(registerId);
             case "transaction-sealed" -> {
                 String txId = result.body().path("txId").asString("");
-                registers.sealedHeight(registerId, txId).ifPresent(at -> mempool.markSealed(List.of(txId), at, now));
+                registers.sealedHeight(registerId, txId).ifPresent(at -> mempool.markSealed(registerId, List.of(txId), at, now));
             }
             default -> {
                 // another docket took the height: the next round starts from the register's head
@@ -245,7 +280,7 @@ public class DocketSealer {
     private void sealGenesis(String registerId, Leases.Lease lease) {
         Optional<RegisterClient.RegisterInfo> register = registers.register(registerId);
         if (register.isEmpty()) {
-            awaitingGenesis = without(awaitingGenesis, registerId);
+            awaitingGenesis.remove(registerId);
             return;
         }
         Instant now = clock.instant();
@@ -257,9 +292,9 @@ public class DocketSealer {
         }
         RegisterClient.WriteResult result = registers.writeDocket(registerId, docket, List.of(tx), lease.epoch());
         if (result.written()) {
-            mempool.recordSealed(new Mempool.Accepted(txId, registerId, CanonicalJson.string(tx), null), 0, now);
+            mempool.recordSealed(registerId, txId, 0, now);
             sealedAt(registerId, List.of(txId), 0, docket.path("hash").stringValue(), lease.epoch());
-            awaitingGenesis = without(awaitingGenesis, registerId);
+            awaitingGenesis.remove(registerId);
             dockets.increment();
             log.info("Sealed the genesis docket of register {}", registerId);
         } else {
@@ -271,9 +306,9 @@ public class DocketSealer {
     }
 
     private void sealedAt(String registerId, List<String> ids, long height, String hash, long epoch) {
-        mempool.markSealed(ids, height, clock.instant());
-        marks.replaceOne(Filters.eq("_id", registerId), new Document("_id", registerId).append("height", height).append("at", new Date()),
-                new ReplaceOptions().upsert(true));
+        mempool.markSealed(registerId, ids, height, clock.instant());
+        marks.updateOne(Filters.eq("_id", registerId), Updates.combine(Updates.max("height", height), Updates.set("at", new Date())),
+                new UpdateOptions().upsert(true));
         heads.put(registerId, new Head(epoch, height, hash));
     }
 
@@ -293,7 +328,7 @@ public class DocketSealer {
             JsonNode docket = h == height ? latest.get() : registers.docket(registerId, h);
             List<String> ids = new ArrayList<>();
             docket.path("transactionIds").values().forEach(id -> ids.add(id.asString()));
-            mempool.markSealed(ids, h, now);
+            mempool.markSealed(registerId, ids, h, now);
         }
         if (height > marked) {
             log.info("Register {} is at height {}; marked the transactions of dockets {} to {} sealed", registerId, height, marked + 1, height);
@@ -310,15 +345,6 @@ public class DocketSealer {
             mempool.find(wanted).forEach(e -> found.put(e.txId(), e));
         }
         return found;
-    }
-
-    private static Set<String> without(Set<String> set, String value) {
-        if (!set.contains(value)) {
-            return set;
-        }
-        Set<String> copy = new HashSet<>(set);
-        copy.remove(value);
-        return copy;
     }
 
     private void pause(Duration duration) {

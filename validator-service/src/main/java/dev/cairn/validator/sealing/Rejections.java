@@ -41,7 +41,7 @@ class Rejections {
     }
 
     void reject(Mempool.Entry entry, String reason) {
-        if (!mempool.reject(entry.txId(), reason, clock.instant())) {
+        if (!mempool.reject(entry, reason, clock.instant())) {
             return;
         }
         rejected.increment();

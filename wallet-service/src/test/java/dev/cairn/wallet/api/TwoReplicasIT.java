@@ -2,6 +2,7 @@ package dev.cairn.wallet.api;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
@@ -63,6 +64,43 @@ class TwoReplicasIT {
 
         assertThat(call(first, "DELETE", "/api/v1/wallets/" + address, alice, null).statusCode()).isEqualTo(204);
         await().atMost(Duration.ofSeconds(2)).until(() -> call(second, "POST", sign, alice, "{\"data\":\"aGVsbG8=\"}").statusCode() == 404);
+    }
+
+    @Test
+    void replicasAskingForAServicesSystemWalletAtOnceAllGetTheSameOne() throws Exception {
+        String service = JWKS.serviceToken("validator-" + UUID.randomUUID(), null, "wallet:sign wallet:system");
+        String path = "/api/v1/wallets/system/validator";
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> asked = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ConfigurableApplicationContext replica = i % 2 == 0 ? first : second;
+            asked.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return call(replica, "PUT", path, service, "{\"algorithm\":\"ED25519\"}");
+            }));
+        }
+        go.countDown();
+        java.util.Set<String> addresses = new java.util.HashSet<>();
+        for (var answer : asked) {
+            HttpResponse<String> response = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(response.body()).doesNotContain("mnemonic");
+            addresses.add(WalletApiSupport.JSON.readTree(response.body()).get("address").asString());
+        }
+        assertThat(addresses).hasSize(1);
+        String address = addresses.iterator().next();
+        assertThat(call(second, "POST", "/api/v1/wallets/" + address + "/sign", service, "{\"data\":\"aGVsbG8=\"}").statusCode()).isEqualTo(200);
+
+        String user = JWKS.userToken("mallory-" + UUID.randomUUID(), UUID.randomUUID().toString());
+        assertThat(call(first, "PUT", path, user, "{\"algorithm\":\"ED25519\"}").statusCode()).isEqualTo(403);
+        String withoutScope = JWKS.serviceToken("other-" + UUID.randomUUID(), null, "wallet:sign");
+        assertThat(call(first, "PUT", path, withoutScope, "{\"algorithm\":\"ED25519\"}").statusCode()).isEqualTo(403);
+        assertThat(call(first, "PUT", "/api/v1/wallets/system/Not%20A%20Name", service, "{\"algorithm\":\"ED25519\"}").statusCode())
+                .isEqualTo(400);
     }
 
     private HttpResponse<String> call(ConfigurableApplicationContext replica, String method, String path, String token, String body) {

@@ -1,0 +1,88 @@
+package dev.cairn.validator.mempool;
+
+import java.time.Instant;
+import java.util.List;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.mongodb.core.SimpleMongoClientDatabaseFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The mempool on a real (embedded) MongoDB. */
+class MempoolTest {
+
+    private static final String REGISTER = "0123456789abcdef0123456789abcdef";
+
+    private MongoServer server;
+    private MongoClient client;
+    private Mempool mempool;
+
+    @BeforeEach
+    void start() {
+        server = new MongoServer(new MemoryBackend());
+        client = MongoClients.create(server.bindAndGetConnectionString());
+        mempool = new Mempool(new SimpleMongoClientDatabaseFactory(client, "cairn"));
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.shutdown();
+    }
+
+    @Test
+    void aTransactionIsStoredOnceAndTheFirstCopyStays() {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        assertThat(mempool.insert(List.of(tx("a"), tx("b")), now)).isEmpty();
+        assertThat(mempool.insert(List.of(tx("b"), tx("c"), tx("a")), now.plusSeconds(5))).containsExactlyInAnyOrder("a", "b");
+        assertThat(mempool.insert(List.of(tx("c")), now.plusSeconds(9))).containsExactly("c");
+        mempool.markSealed(REGISTER, List.of("c"), 1, now);
+        assertThat(mempool.insert(List.of(tx("c")), now.plusSeconds(9))).as("sealed: known, not pending again").containsExactly("c");
+        assertThat(mempool.find("c").orElseThrow().status()).isEqualTo(Mempool.SEALED);
+        assertThat(mempool.find("b").orElseThrow().receivedAt()).isEqualTo(now);
+        assertThat(mempool.pending(REGISTER, 10)).extracting(Mempool.Entry::txId).containsExactly("a", "b");
+        assertThat(mempool.registersWithPending()).containsExactly(REGISTER);
+    }
+
+    @Test
+    void sealingAndRejectingHappenOnceAndOnlyFromPending() {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        mempool.insert(List.of(tx("a"), tx("b")), now);
+        Mempool.Entry a = mempool.find("a").orElseThrow();
+        mempool.markSealed(REGISTER, List.of("a"), 4, now);
+        assertThat(mempool.reject(a, "too late", now)).isFalse();
+        assertThat(mempool.find("a").orElseThrow()).satisfies(e -> {
+            assertThat(e.status()).isEqualTo(Mempool.SEALED);
+            assertThat(e.height()).isEqualTo(4);
+        });
+        assertThat(mempool.reject(mempool.find("b").orElseThrow(), "expired", now)).isTrue();
+        assertThat(mempool.find("b").orElseThrow().reason()).isEqualTo("expired");
+        assertThat(mempool.pending(REGISTER, 10)).isEmpty();
+        assertThat(mempool.registersWithPending()).isEmpty();
+    }
+
+    @Test
+    void aTransactionHasOneSuccessorUntilTheSuccessorIsRejected() {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        assertThat(mempool.claimSuccessor("p", "x")).isEmpty();
+        assertThat(mempool.claimSuccessor("p", "x")).as("the same claim again").isEmpty();
+        assertThat(mempool.claimSuccessor("p", "y")).contains("x");
+
+        mempool.insert(List.of(new Mempool.Accepted("x", REGISTER, "{}", "p")), now);
+        mempool.reject(mempool.find("x").orElseThrow(), "expired", now);
+        assertThat(mempool.claimSuccessor("p", "y")).isEmpty();
+        mempool.releaseSuccessor("p", "y");
+        assertThat(mempool.claimSuccessor("p", "z")).isEmpty();
+    }
+
+    private static Mempool.Accepted tx(String id) {
+        return new Mempool.Accepted(id, REGISTER, "{\"id\":\"" + id + "\"}", null);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.cairn.validator.sealing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.mongodb.core.SimpleMongoClientDatabaseFactory;
+
+import dev.cairn.platform.instance.InstanceIdentity;
+import dev.cairn.validator.config.ValidatorProperties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Leases on a real (embedded) MongoDB, with a clock the test moves. */
+class LeasesTest {
+
+    private static final Duration TTL = Duration.ofSeconds(5);
+    private static final String REGISTER = "0123456789abcdef0123456789abcdef";
+
+    private final MovableClock clock = new MovableClock();
+    private MongoServer server;
+    private MongoClient client;
+    private SimpleMongoClientDatabaseFactory databases;
+
+    @BeforeEach
+    void start() {
+        server = new MongoServer(new MemoryBackend());
+        client = MongoClients.create(server.bindAndGetConnectionString());
+        databases = new SimpleMongoClientDatabaseFactory(client, "cairn");
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.shutdown();
+    }
+
+    @Test
+    void oneHolderAtATimeAndATakeoverAfterExpiryRaisesTheEpoch() {
+        Leases a = leases("a");
+        Leases b = leases("b");
+        Leases.Lease first = a.hold(REGISTER).orElseThrow();
+        assertThat(first.epoch()).isEqualTo(1);
+        assertThat(b.hold(REGISTER)).isEmpty();
+
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(a.hold(REGISTER)).map(Leases.Lease::epoch).contains(1L); // renewed
+        clock.advance(Duration.ofSeconds(4));
+        assertThat(b.hold(REGISTER)).as("renewed 4 s ago with a 5 s TTL").isEmpty();
+
+        clock.advance(Duration.ofSeconds(2)); // a stopped renewing 6 s ago
+        assertThat(a.valid(first)).as("a stops writing before its lease runs out").isFalse();
+        Optional<Leases.Lease> taken = b.hold(REGISTER);
+        assertThat(taken).map(Leases.Lease::epoch).contains(2L);
+        assertThat(a.hold(REGISTER)).as("the old holder does not get it back").isEmpty();
+        assertThat(b.stored(REGISTER)).singleElement().satisfies(l -> assertThat(l.holder()).isEqualTo(b.holder()));
+    }
+
+    @Test
+    void aLeaseHandedBackAtShutdownIsTakenAtOnce() {
+        Leases a = leases("a");
+        Leases b = leases("b");
+        a.hold(REGISTER).orElseThrow();
+        a.releaseAll();
+        assertThat(b.hold(REGISTER)).map(Leases.Lease::epoch).contains(2L);
+    }
+
+    @Test
+    void aRestartedReplicaWithTheSameIdIsAnotherHolder() {
+        Leases before = leases("same");
+        before.hold(REGISTER).orElseThrow();
+        Leases after = leases("same");
+        assertThat(after.holder()).isNotEqualTo(before.holder());
+        assertThat(after.hold(REGISTER)).isEmpty();
+    }
+
+    private Leases leases(String id) {
+        ValidatorProperties properties = new ValidatorProperties(null, null, null, null, null, new ValidatorProperties.Lease(TTL, Duration.ofSeconds(1)),
+                null, null, null, null, null, null, null);
+        return new Leases(databases, properties, new InstanceIdentity("validator-service", id, 0), clock);
+    }
+
+    private static final class MovableClock extends Clock {
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
