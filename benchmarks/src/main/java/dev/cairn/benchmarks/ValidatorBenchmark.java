@@ -37,7 +37,7 @@ import static dev.cairn.benchmarks.BenchHttp.post;
  * transaction beforehand and submits through the gateway; a transaction counts when the
  * register's event stream reports it confirmed. Writes docs/benchmarks/validator.md.
  *
- * <pre>bin/cairn bench validator [--transactions 40000] [--rate 1000] [--seconds 20]</pre>
+ * <pre>bin/cairn bench validator [--transactions 40000] [--seconds 20]</pre>
  */
 public final class ValidatorBenchmark {
 
@@ -57,7 +57,7 @@ public final class ValidatorBenchmark {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("cairn.root", ".")).toAbsolutePath().normalize();
         int transactions = option(args, "--transactions", 40_000);
-        int rate = option(args, "--rate", 1000);
+        int[] rates = {250, 500, 1000};
         int seconds = option(args, "--seconds", 20);
         Report report = new Report("Validator: transactions sealed end to end",
                 "Produced by `bin/cairn bench validator` (dev.cairn.benchmarks.ValidatorBenchmark). One replica of every other "
@@ -68,6 +68,7 @@ public final class ValidatorBenchmark {
                         + "confirmed. " + REGISTERS + " registers; dockets of at most 500 transactions or 100 ms (the defaults).");
         report.table("Validators", "Transactions", "Accepted tx/s", "Sealed tx/s", "Sealed / accepted");
         List<String> latencyRows = new ArrayList<>();
+        List<String> profileLines = new ArrayList<>();
         for (int validators : new int[] {1, 2}) {
             Path home = Files.createTempDirectory("cairn-bench-validator");
             LocalCluster cluster = LocalCluster.start(ClusterSpec.builder(root).home(home).replicas(1).replicasOf("validator-service", validators)
@@ -78,14 +79,23 @@ public final class ValidatorBenchmark {
                 Setup setup = Setup.of(cluster);
                 // warm-up: every code path, then the measured runs
                 throughput(setup, REGISTERS * BATCH * 20);
+                Path profiles = Files.createTempDirectory("cairn-bench-profile");
+                List<Profile> recording = validators == 1 ? Profile.start(cluster, profiles, "validator-service", "register-service") : List.of();
                 Throughput measured = throughput(setup, transactions);
+                for (Profile profile : recording) {
+                    profileLines.add(profile.summary());
+                }
                 report.row(validators, measured.transactions(), String.format("%.0f", measured.acceptedPerSecond()),
                         String.format("%.0f", measured.sealedPerSecond()), String.format("%.2f", measured.sealedPerSecond() / measured.acceptedPerSecond()));
-                Latency latency = openLoop(setup, rate, Duration.ofSeconds(seconds));
-                latencyRows.add(String.format("| %d | %d tx/s | %d | %d | %d | %.0f ms | %.0f ms | %.0f ms | %.0f ms |", validators, rate,
-                        latency.transactions(), latency.unsealed(), latency.failedRequests(), latency.p50(), latency.p90(), latency.p99(),
-                        latency.max()));
-                System.out.printf("%d validators: %.0f sealed tx/s; open loop %s%n", validators, measured.sealedPerSecond(), latency);
+                System.out.printf("%d validators: %.0f sealed tx/s%n", validators, measured.sealedPerSecond());
+                for (int rate : rates) {
+                    Latency latency = openLoop(setup, rate, Duration.ofSeconds(seconds));
+                    latencyRows.add(String.format("| %d | %d tx/s | %d | %d | %d | %.0f ms | %.0f ms | %.0f ms | %.0f ms |", validators, rate,
+                            latency.transactions(), latency.unsealed(), latency.failedRequests(), latency.p50(), latency.p90(), latency.p99(),
+                            latency.max()));
+                    System.out.printf("%d validators at %d tx/s: %s%n", validators, rate, latency);
+                    Thread.sleep(5000); // let a backlog drain before the next rate
+                }
             } finally {
                 cluster.close();
             }
@@ -102,6 +112,13 @@ public final class ValidatorBenchmark {
                 + "confirmation arrived, so a stall is not hidden by a slowed client.");
         report.table("Validators", "Rate", "Transactions", "Not sealed", "Failed requests", "p50", "p90", "p99", "max");
         latencyRows.forEach(report::line);
+        report.line("");
+        report.line("## Where the time goes");
+        report.line("");
+        report.line("A Java Flight Recorder profile (default settings, CPU samples) of the validator and the register replica during "
+                + "the measured throughput run with one validator; the classes whose code was running in the most samples:");
+        report.line("");
+        profileLines.forEach(report::line);
         report.write(root.resolve("docs/benchmarks/validator.md"));
     }
 
@@ -291,5 +308,49 @@ public final class ValidatorBenchmark {
         WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + token)
                 .buildAsync(URI.create(ws), listener).get(10, TimeUnit.SECONDS);
         socket.sendText("{\"type\":\"subscribe\",\"registerId\":\"" + registerId + "\",\"afterSeq\":0}", true).get();
+    }
+
+    /** A flight recording of one replica, started with jcmd; {@link #summary} stops it and names the hottest classes. */
+    private record Profile(String name, long pid, Path file) {
+
+        static List<Profile> start(LocalCluster cluster, Path directory, String... services) throws Exception {
+            List<Profile> profiles = new ArrayList<>();
+            for (String service : services) {
+                long pid = cluster.replicas(service).get(0).pid();
+                Path file = directory.resolve(service + ".jfr");
+                run("jcmd", String.valueOf(pid), "JFR.start", "name=bench", "settings=default", "filename=" + file);
+                profiles.add(new Profile(service, pid, file));
+            }
+            return profiles;
+        }
+
+        String summary() throws Exception {
+            run("jcmd", String.valueOf(pid), "JFR.stop", "name=bench");
+            String printed = run("jfr", "print", "--events", "jdk.ExecutionSample", file.toString());
+            Map<String, Integer> byClass = new java.util.HashMap<>();
+            int samples = 0;
+            String[] lines = printed.split("\n");
+            for (int i = 0; i < lines.length - 1; i++) {
+                if (lines[i].trim().equals("stackTrace = [")) {
+                    String frame = lines[i + 1].trim();
+                    int method = frame.lastIndexOf('.', frame.indexOf('('));
+                    byClass.merge(method > 0 ? frame.substring(0, method) : frame, 1, Integer::sum);
+                    samples++;
+                }
+            }
+            int total = samples;
+            return "- " + name + " (" + total + " samples): " + byClass.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                    .limit(5).map(e -> String.format("`%s` %.0f %%", e.getKey(), 100.0 * e.getValue() / Math.max(1, total)))
+                    .collect(java.util.stream.Collectors.joining(", "));
+        }
+
+        private static String run(String... command) throws Exception {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+            }
+            return output;
+        }
     }
 }
