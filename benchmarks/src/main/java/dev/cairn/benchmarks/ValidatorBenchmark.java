@@ -48,7 +48,7 @@ public final class ValidatorBenchmark {
     private ValidatorBenchmark() {
     }
 
-    private record Throughput(int transactions, double acceptedPerSecond, double sealedPerSecond) {
+    private record Throughput(int transactions, double acceptedPerSecond, double sealedPerSecond, int retried) {
     }
 
     private record Latency(int transactions, int unsealed, int failedRequests, double p50, double p90, double p99, double max) {
@@ -66,7 +66,7 @@ public final class ValidatorBenchmark {
                         + "signs every transaction (ED25519) beforehand and submits through the gateway; a transaction counts as "
                         + "sealed when the register's event stream (`/ws/registers`, straight from the register replica) reports it "
                         + "confirmed. " + REGISTERS + " registers; dockets of at most 500 transactions or 100 ms (the defaults).");
-        report.table("Validators", "Transactions", "Accepted tx/s", "Sealed tx/s", "Sealed / accepted");
+        report.table("Validators", "Transactions", "Accepted tx/s", "Sealed tx/s", "Sealed / accepted", "Batches sent again after a 5xx");
         List<String> latencyRows = new ArrayList<>();
         List<String> profileLines = new ArrayList<>();
         for (int validators : new int[] {1, 2}) {
@@ -86,7 +86,7 @@ public final class ValidatorBenchmark {
                     profileLines.add(profile.summary());
                 }
                 report.row(validators, measured.transactions(), String.format("%.0f", measured.acceptedPerSecond()),
-                        String.format("%.0f", measured.sealedPerSecond()), String.format("%.2f", measured.sealedPerSecond() / measured.acceptedPerSecond()));
+                        String.format("%.0f", measured.sealedPerSecond()), String.format("%.2f", measured.sealedPerSecond() / measured.acceptedPerSecond()), measured.retried());
                 System.out.printf("%d validators: %.0f sealed tx/s%n", validators, measured.sealedPerSecond());
                 for (int rate : rates) {
                     Latency latency = openLoop(setup, rate, Duration.ofSeconds(seconds));
@@ -169,16 +169,13 @@ public final class ValidatorBenchmark {
         List<String> ids = txIds(batches);
         ExecutorService clients = Executors.newFixedThreadPool(REGISTERS);
         AtomicInteger next = new AtomicInteger();
+        AtomicInteger retried = new AtomicInteger();
         long started = System.nanoTime();
         List<CompletableFuture<Void>> running = new ArrayList<>();
         for (int c = 0; c < REGISTERS; c++) {
             running.add(CompletableFuture.runAsync(() -> {
                 for (int b = next.getAndIncrement(); b < batches.size(); b = next.getAndIncrement()) {
-                    try {
-                        post(setup.gateway() + "/api/v1/transactions/batch", setup.admin(), body(batches.get(b)));
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
+                    submitUntilAccepted(setup, body(batches.get(b)), retried);
                 }
             }, clients));
         }
@@ -189,7 +186,31 @@ public final class ValidatorBenchmark {
         if (sealed < 0) {
             throw new IllegalStateException("not every transaction was sealed within 5 minutes");
         }
-        return new Throughput(ids.size(), ids.size() / ((accepted - started) / 1e9), ids.size() / ((sealed - started) / 1e9));
+        return new Throughput(ids.size(), ids.size() / ((accepted - started) / 1e9), ids.size() / ((sealed - started) / 1e9), retried.get());
+    }
+
+    /** Sends the batch again after a 5xx, as a client should (the same transactions are never stored twice). */
+    private static void submitUntilAccepted(Setup setup, String body, AtomicInteger retried) {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try {
+                HttpResponse<String> response = BenchHttp.send(HttpRequest.newBuilder(URI.create(setup.gateway() + "/api/v1/transactions/batch"))
+                        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + setup.admin())
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                if (response.statusCode() / 100 == 2) {
+                    return;
+                }
+                if (response.statusCode() < 500) {
+                    throw new IllegalStateException("the batch was refused: " + response.statusCode() + " " + response.body());
+                }
+            } catch (IllegalStateException e) {
+                throw e;
+            } catch (Exception e) {
+                // no answer: send it again
+            }
+            retried.incrementAndGet();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        throw new IllegalStateException("a batch was not accepted after 50 attempts");
     }
 
     private static Latency openLoop(Setup setup, int rate, Duration duration) throws Exception {

@@ -106,9 +106,10 @@ public class DocketWriter {
             if (!leaseEpoch.isIntegralNumber() || leaseEpoch.longValue() < 1) {
                 throw invalid("leaseEpoch must be a whole number >= 1");
             }
-            if (!registry.fence(registerId, leaseEpoch.longValue())) {
+            long fence = registry.fence(registerId, leaseEpoch.longValue());
+            if (fence > leaseEpoch.longValue()) {
                 throw conflict("stale-lease", "A validator with a newer lease on this register has written to it (lease epoch "
-                        + leaseEpoch.longValue() + " is stale)", Map.of());
+                        + leaseEpoch.longValue() + " is stale)", Map.of("currentEpoch", fence));
             }
         }
 

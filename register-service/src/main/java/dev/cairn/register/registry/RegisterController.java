@@ -83,7 +83,8 @@ class RegisterController {
         if (status != null) {
             Access.requireScope(caller, RegisterAccess.READ_SCOPE);
             if (caller.isUser() || caller.orgId() != null) {
-                throw ApiException.badRequest("status-filter-for-services", "Only Cairn's own services list registers by status");
+                throw new ApiException(org.springframework.http.HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+                        "Only Cairn's own services list registers by status");
             }
             Register.Status wanted;
             try {

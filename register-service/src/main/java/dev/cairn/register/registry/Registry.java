@@ -62,13 +62,13 @@ public class Registry {
     }
 
     /**
-     * Records that a validator holding lease {@code epoch} writes to the register; false when a
-     * higher epoch has been recorded already (the caller's lease is stale).
+     * Records that a validator holding lease {@code epoch} writes to the register, and returns the
+     * highest epoch recorded: higher than {@code epoch} when the caller's lease is stale.
      */
-    public boolean fence(String id, long epoch) {
-        return registers.updateOne(Filters.and(Filters.eq("_id", id),
-                Filters.or(Filters.exists("fencingEpoch", false), Filters.lte("fencingEpoch", epoch))),
-                Updates.max("fencingEpoch", epoch)).getMatchedCount() == 1;
+    public long fence(String id, long epoch) {
+        Document after = registers.findOneAndUpdate(Filters.eq("_id", id), Updates.max("fencingEpoch", epoch),
+                new com.mongodb.client.model.FindOneAndUpdateOptions().returnDocument(com.mongodb.client.model.ReturnDocument.AFTER));
+        return after == null ? epoch : after.get("fencingEpoch", Number.class).longValue();
     }
 
     /** Registers in this status, oldest first: for Cairn's services (e.g. validators sealing genesis dockets). */

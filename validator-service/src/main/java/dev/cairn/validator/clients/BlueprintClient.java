@@ -29,7 +29,7 @@ public class BlueprintClient {
         record Found(Published blueprint) implements Lookup {
         }
 
-        record Draft() implements Lookup {
+        record Draft(String organizationId) implements Lookup {
         }
 
         record Unknown() implements Lookup {
@@ -66,7 +66,7 @@ public class BlueprintClient {
         }
         JsonNode body = answer.body();
         if (!"PUBLISHED".equals(body.path("status").asString())) {
-            return new Lookup.Draft();
+            return new Lookup.Draft(body.path("organizationId").asString());
         }
         Map<String, DataSchema> actions = new LinkedHashMap<>();
         body.path("actions").values().forEach(action -> actions.put(action.path("id").asString(), DataSchema.of(action.path("dataSchema"))));

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,7 +38,15 @@ public class RegisterClient {
 
     private final ServiceHttp http;
     private final Clock clock;
-    private final Map<String, Cached> registers = new ConcurrentHashMap<>();
+    private static final int KEPT = 10_000;
+
+    /** Registers that exist, the most recently used first out when full; unknown ids are not kept. */
+    private final Map<String, Cached> registers = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+            return size() > KEPT;
+        }
+    });
 
     public RegisterClient(ValidatorProperties properties, ServiceTokenClient tokens, JsonMapper json, Clock clock) {
         this.http = new ServiceHttp("register-service", properties.registerUris(), tokens, json);
@@ -58,7 +65,9 @@ public class RegisterClient {
             case 404, 400 -> Optional.empty();
             default -> throw new ServiceHttp.UnreachableException("register-service answered " + answer.status(), null);
         };
-        registers.put(id, new Cached(info, clock.instant().plus(KNOWN_FOR)));
+        if (info.isPresent()) {
+            registers.put(id, new Cached(info, clock.instant().plus(KNOWN_FOR)));
+        }
         return info;
     }
 
@@ -101,7 +110,7 @@ public class RegisterClient {
     public WriteResult writeDocket(String id, JsonNode docket, List<JsonNode> transactions, long leaseEpoch) {
         ServiceHttp.Answer answer = http.post("/api/registers/" + id + "/dockets",
                 Map.of("docket", docket, "transactions", transactions, "leaseEpoch", leaseEpoch));
-        if (answer.status() == 409 || answer.ok()) {
+        if (answer.status() / 100 == 4 && answer.status() != 401 && answer.status() != 403 && answer.status() != 404 || answer.ok()) {
             String type = answer.body().path("type").asString("");
             return new WriteResult(answer.status(), type.substring(type.lastIndexOf('/') + 1), answer.body().path("detail").asString(""),
                     answer.body());

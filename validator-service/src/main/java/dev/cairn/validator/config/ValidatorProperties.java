@@ -19,7 +19,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                             ({@code CAIRN_VALIDATOR_SYSTEMWALLET_NAME}, default {@code validator};
  *                             {@code CAIRN_VALIDATOR_SYSTEMWALLET_ALGORITHM}, default {@code ED25519})
  * @param docket               when a docket is sealed: {@code max-transactions} (default 500) or
- *                             {@code max-wait} after the oldest pending transaction arrived (default 100ms)
+ *                             {@code max-wait} after the oldest pending transaction arrived (default 100ms);
+ *                             {@code max-bytes} caps its transactions' total size (default 1 MiB, below
+ *                             the register's request limit)
  * @param lease                a register's lease: {@code ttl} (default 5s) and {@code renew-every} (default 1s)
  * @param pollInterval         how often a replica looks for work (default 25ms)
  * @param sealingThreads       how many registers a replica seals at the same time (default 4)
@@ -41,10 +43,11 @@ public record ValidatorProperties(List<URI> registerUris, List<URI> walletUris, 
         }
     }
 
-    public record Docket(Integer maxTransactions, Duration maxWait) {
+    public record Docket(Integer maxTransactions, Duration maxWait, Long maxBytes) {
         public Docket {
             maxTransactions = maxTransactions == null ? 500 : maxTransactions;
             maxWait = maxWait == null ? Duration.ofMillis(100) : maxWait;
+            maxBytes = maxBytes == null ? 1_048_576L : maxBytes;
             if (maxTransactions < 1) {
                 throw new IllegalArgumentException("cairn.validator.docket.max-transactions must be at least 1");
             }
@@ -66,7 +69,7 @@ public record ValidatorProperties(List<URI> registerUris, List<URI> walletUris, 
         blueprintUris = blueprintUris == null || blueprintUris.isEmpty() ? List.of(URI.create("http://127.0.0.1:8085")) : List.copyOf(blueprintUris);
         walletUris = walletUris == null || walletUris.isEmpty() ? List.of(URI.create("http://127.0.0.1:8082")) : List.copyOf(walletUris);
         systemWallet = systemWallet == null ? new SystemWallet(null, null) : systemWallet;
-        docket = docket == null ? new Docket(null, null) : docket;
+        docket = docket == null ? new Docket(null, null, null) : docket;
         lease = lease == null ? new Lease(null, null) : lease;
         pollInterval = pollInterval == null ? Duration.ofMillis(25) : pollInterval;
         sealingThreads = sealingThreads == null ? 4 : sealingThreads;

@@ -116,6 +116,16 @@ public class Mempool {
                 throw e;
             }
         }
+        // a copy decided while this insert ran must not stay pending
+        List<String> inserted = fresh.stream().map(Accepted::txId).filter(id -> !known.contains(id)).toList();
+        if (!inserted.isEmpty()) {
+            List<String> decidedMeanwhile = new ArrayList<>();
+            decided.find(Filters.in("_id", inserted)).projection(new Document("_id", 1)).forEach(d -> decidedMeanwhile.add(d.getString("_id")));
+            if (!decidedMeanwhile.isEmpty()) {
+                pending.deleteMany(Filters.in("_id", decidedMeanwhile));
+                known.addAll(decidedMeanwhile);
+            }
+        }
         return known;
     }
 
@@ -159,6 +169,7 @@ public class Mempool {
     /** Rejects a pending transaction; returns false when it was decided already. */
     public boolean reject(Entry entry, String reason, Instant now) {
         if (decided.find(Filters.eq("_id", entry.txId())).first() != null) {
+            pending.deleteOne(Filters.eq("_id", entry.txId()));
             return false;
         }
         decide(entry.registerId(), List.of(entry.txId()), new Document("status", REJECTED).append("reason", reason), now);
@@ -196,16 +207,19 @@ public class Mempool {
         pending.deleteMany(Filters.in("_id", txIds));
     }
 
+    /** The outcome of a claim: {@code created} when this call made it; {@code otherTxId} when another transaction holds it. */
+    public record Claim(boolean created, String otherTxId) {
+    }
+
     /**
-     * Claims {@code previousTxId}'s one successor for {@code txId}.
-     *
-     * @return the transaction that follows it already, or empty when the claim is {@code txId}'s
+     * Claims {@code previousTxId}'s one successor for {@code txId}. A claim of a transaction that
+     * was rejected is taken over.
      */
-    public Optional<String> claimSuccessor(String previousTxId, String txId) {
-        for (int attempt = 0; attempt < 3; attempt++) {
+    public Claim claimSuccessor(String previousTxId, String txId) {
+        for (int attempt = 0; attempt < 5; attempt++) {
             try {
                 links.insertOne(new Document("_id", previousTxId).append("next", txId));
-                return Optional.empty();
+                return new Claim(true, null);
             } catch (MongoWriteException e) {
                 if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
                     throw e;
@@ -217,11 +231,18 @@ public class Mempool {
             }
             String next = link.getString("next");
             if (next.equals(txId)) {
-                return Optional.empty();
+                return new Claim(false, null);
             }
-            return Optional.of(next);
+            Optional<Entry> holder = find(next);
+            if (holder.isEmpty() || !REJECTED.equals(holder.get().status())) {
+                return new Claim(false, next);
+            }
+            if (links.updateOne(Filters.and(Filters.eq("_id", previousTxId), Filters.eq("next", next)),
+                    new Document("$set", new Document("next", txId))).getModifiedCount() == 1) {
+                return new Claim(true, null);
+            }
         }
-        throw new IllegalStateException("chain link of " + previousTxId + " keeps changing");
+        throw new IllegalStateException("the chain link of " + previousTxId + " keeps changing");
     }
 
     /** Gives up a claim made for a transaction that was not stored after all. */

@@ -78,9 +78,16 @@ public class Submissions {
         return submitAll(caller, List.of(transaction)).get(0);
     }
 
-    /** All or nothing: when any transaction fails its checks, none is stored and the 400 lists each problem. */
+    /** A transaction that passed its checks: new, or known already (then with its status). */
+    private record Checked(Mempool.Accepted accepted, Status known) {
+    }
+
+    /**
+     * All or nothing: when any transaction fails its checks, none is stored and the 400 lists each
+     * problem. A transaction that is known already is answered with its status, whatever its age.
+     */
     public List<Outcome> submitAll(Caller caller, List<JsonNode> transactions) {
-        List<Mempool.Accepted> checked = new ArrayList<>();
+        List<Checked> checked = new ArrayList<>();
         List<Map<String, Object>> problems = new ArrayList<>();
         ApiException first = null;
         for (int i = 0; i < transactions.size(); i++) {
@@ -103,40 +110,54 @@ public class Submissions {
                     problems.size() + " of " + transactions.size() + " transactions failed their checks; none was stored",
                     Map.of("errors", problems));
         }
-        Map<String, Mempool.Accepted> byId = new LinkedHashMap<>();
-        checked.forEach(a -> byId.putIfAbsent(a.txId(), a));
-        List<Mempool.Accepted> unique = List.copyOf(byId.values());
-        List<Mempool.Accepted> claimed = new ArrayList<>();
-        try {
-            for (Mempool.Accepted a : unique) {
-                if (a.previousTxId() != null) {
-                    Optional<String> other = mempool.claimSuccessor(a.previousTxId(), a.txId());
-                    if (other.isPresent() && !rejected(other.get())) {
-                        throw new ApiException(HttpStatus.CONFLICT, "fork", "Conflict", "Transaction " + other.get()
-                                + " follows previous transaction " + a.previousTxId() + " already; a second successor would fork the chain");
-                    }
-                    claimed.add(a);
-                }
-            }
-        } catch (ApiException e) {
-            claimed.forEach(a -> mempool.releaseSuccessor(a.previousTxId(), a.txId()));
-            throw e;
-        }
+        Map<String, Mempool.Accepted> fresh = new LinkedHashMap<>();
+        checked.stream().filter(c -> c.known() == null).forEach(c -> fresh.putIfAbsent(c.accepted().txId(), c.accepted()));
+        List<Mempool.Accepted> unique = List.copyOf(fresh.values());
         Instant now = clock.instant();
-        Set<String> known = mempool.insert(unique, now);
+        Set<String> known = store(unique, now);
         accepted.increment(unique.size() - known.size());
-        duplicates.increment(known.size() + checked.size() - unique.size());
+        duplicates.increment(transactions.size() - (unique.size() - known.size()));
         List<Outcome> outcomes = new ArrayList<>();
         Set<String> answered = new java.util.HashSet<>();
-        for (Mempool.Accepted a : checked) {
-            boolean firstMention = answered.add(a.txId());
-            if (known.contains(a.txId())) {
-                outcomes.add(new Outcome(mempool.find(a.txId()).map(Status::of).orElseThrow(), false));
+        for (Checked c : checked) {
+            String txId = c.accepted().txId();
+            boolean firstMention = answered.add(txId);
+            if (c.known() != null) {
+                outcomes.add(new Outcome(c.known(), false));
+            } else if (known.contains(txId)) {
+                outcomes.add(new Outcome(mempool.find(txId).map(Status::of).orElseThrow(), false));
             } else {
-                outcomes.add(new Outcome(new Status(a.txId(), a.registerId(), Mempool.PENDING, null, null, now, null), firstMention));
+                outcomes.add(new Outcome(new Status(txId, c.accepted().registerId(), Mempool.PENDING, null, null, now, null), firstMention));
             }
         }
         return outcomes;
+    }
+
+    /** Claims each transaction's place after its previous one, then stores them; a claim made here is given up if storing fails. */
+    private Set<String> store(List<Mempool.Accepted> unique, Instant now) {
+        List<Mempool.Accepted> claimed = new ArrayList<>();
+        boolean stored = false;
+        try {
+            for (Mempool.Accepted a : unique) {
+                if (a.previousTxId() != null) {
+                    Mempool.Claim claim = mempool.claimSuccessor(a.previousTxId(), a.txId());
+                    if (claim.otherTxId() != null) {
+                        throw new ApiException(HttpStatus.CONFLICT, "fork", "Conflict", "Transaction " + claim.otherTxId()
+                                + " follows previous transaction " + a.previousTxId() + " already; a second successor would fork the chain");
+                    }
+                    if (claim.created()) {
+                        claimed.add(a);
+                    }
+                }
+            }
+            Set<String> known = mempool.insert(unique, now);
+            stored = true;
+            return known;
+        } finally {
+            if (!stored) {
+                claimed.forEach(a -> mempool.releaseSuccessor(a.previousTxId(), a.txId()));
+            }
+        }
     }
 
     public Status status(Caller caller, String registerId, String txId) {
@@ -152,12 +173,17 @@ public class Submissions {
                 .orElseThrow(() -> ApiException.notFound("transaction"));
     }
 
-    private Mempool.Accepted check(Caller caller, JsonNode tx) {
+    private Checked check(Caller caller, JsonNode tx) {
         if (!tx.isObject()) {
             throw ApiException.badRequest("invalid-transaction", "A transaction is a JSON object");
         }
-        String raw = CanonicalJson.string(tx);
-        if (raw.length() > properties.maxTransactionBytes()) {
+        String raw;
+        try {
+            raw = CanonicalJson.string(tx);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid-transaction", "The transaction has no canonical form (RFC 8785): " + e.getMessage());
+        }
+        if (raw.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > properties.maxTransactionBytes()) {
             throw ApiException.badRequest("transaction-too-large", "A transaction is at most " + properties.maxTransactionBytes()
                     + " bytes as canonical JSON");
         }
@@ -178,6 +204,14 @@ public class Submissions {
         if (!LedgerAddress.matches(tx.path("sender").stringValue(), signature.path("algorithm").stringValue(), publicKey)) {
             throw ApiException.badRequest("sender-not-signer", "sender must be the address of the key that signed the transaction");
         }
+        RegisterClient.RegisterInfo register = registers.register(registerId).orElseThrow(() -> ApiException.notFound("register"));
+        Access.requireActingFor(caller, register.organizationId(), SUBMIT_SCOPE, "register");
+        String previous = tx.path("previousTxId").isString() ? tx.path("previousTxId").stringValue() : null;
+        Mempool.Accepted accepted = new Mempool.Accepted(txId, registerId, raw, previous);
+        Optional<Mempool.Entry> known = mempool.find(txId);
+        if (known.isPresent()) {
+            return new Checked(accepted, Status.of(known.get()));
+        }
         Instant timestamp = Instant.parse(tx.path("timestamp").stringValue());
         Instant now = clock.instant();
         if (timestamp.isAfter(now.plus(properties.maxClockSkew()))) {
@@ -187,14 +221,11 @@ public class Submissions {
         if (timestamp.isBefore(now.minus(properties.maxAge()))) {
             throw ApiException.badRequest("transaction-expired", "The transaction is older than " + human(properties.maxAge()));
         }
-        RegisterClient.RegisterInfo register = registers.register(registerId).orElseThrow(() -> ApiException.notFound("register"));
-        Access.requireActingFor(caller, register.organizationId(), SUBMIT_SCOPE, "register");
         checkBlueprint(tx, register.organizationId());
-        String previous = tx.path("previousTxId").isString() ? tx.path("previousTxId").stringValue() : null;
         if (previous != null && !previousExists(registerId, previous)) {
             throw ApiException.badRequest("unknown-previous-transaction", "previousTxId " + previous + " is not a transaction of this register");
         }
-        return new Mempool.Accepted(txId, registerId, raw, previous);
+        return new Checked(accepted, null);
     }
 
     /**
@@ -211,7 +242,7 @@ public class Submissions {
             throw ApiException.badRequest("unknown-blueprint", "blueprintId must name a published blueprint (32 lower-case hex digits)");
         }
         BlueprintClient.Lookup lookup = blueprints.find(blueprintId.stringValue());
-        if (lookup instanceof BlueprintClient.Lookup.Draft) {
+        if (lookup instanceof BlueprintClient.Lookup.Draft draft && draft.organizationId().equals(organizationId)) {
             throw ApiException.badRequest("blueprint-not-published", "Blueprint " + blueprintId.stringValue() + " is not published");
         }
         if (!(lookup instanceof BlueprintClient.Lookup.Found found) || !found.blueprint().organizationId().equals(organizationId)) {
@@ -236,10 +267,6 @@ public class Submissions {
             return entry.get().registerId().equals(registerId) && !Mempool.REJECTED.equals(entry.get().status());
         }
         return registers.sealedHeight(registerId, previous).isPresent();
-    }
-
-    private boolean rejected(String txId) {
-        return mempool.find(txId).map(e -> Mempool.REJECTED.equals(e.status())).orElse(false);
     }
 
     /** 24h, 30s, 0.1s: a duration as people write it. */

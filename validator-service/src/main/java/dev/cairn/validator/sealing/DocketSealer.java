@@ -24,6 +24,7 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -83,8 +84,14 @@ public class DocketSealer {
     private final Clock clock;
     private final MongoCollection<Document> marks;
     private final Map<String, Head> heads = new ConcurrentHashMap<>();
+    /** Registers whose last docket the register refused as invalid: the size their next dockets may have. */
+    private final Map<String, Integer> shrunk = new ConcurrentHashMap<>();
     private final Counter dockets;
     private final Counter sealed;
+    private final Timer signing;
+    private final Timer writing;
+    private final Timer marking;
+    private final Timer waited;
     private volatile Set<String> awaitingGenesis = ConcurrentHashMap.newKeySet();
     private volatile Instant nextGenesisPoll = Instant.EPOCH;
     private volatile boolean running = true;
@@ -108,6 +115,11 @@ public class DocketSealer {
         this.marks = databases.getMongoDatabase().getCollection("sealed_marks");
         this.dockets = Counter.builder("cairn.validator.dockets.sealed").register(meters);
         this.sealed = Counter.builder("cairn.validator.transactions.sealed").register(meters);
+        this.signing = Timer.builder("cairn.validator.docket.phase").tag("phase", "build-and-sign").register(meters);
+        this.writing = Timer.builder("cairn.validator.docket.phase").tag("phase", "register-write").register(meters);
+        this.marking = Timer.builder("cairn.validator.docket.phase").tag("phase", "mark-sealed").register(meters);
+        this.waited = Timer.builder("cairn.validator.docket.oldest-wait")
+                .description("from the arrival of a docket's oldest transaction until the docket is sealed").register(meters);
         AtomicInteger threads = new AtomicInteger();
         this.sealers = Executors.newFixedThreadPool(properties.sealingThreads(), task -> {
             Thread thread = new Thread(task, "docket-sealer-" + threads.incrementAndGet());
@@ -151,10 +163,14 @@ public class DocketSealer {
     void round() {
         Instant now = clock.instant();
         if (!now.isBefore(nextGenesisPoll)) {
-            Set<String> found = ConcurrentHashMap.newKeySet();
-            registers.awaitingGenesis(100).forEach(r -> found.add(r.id()));
-            awaitingGenesis = found;
             nextGenesisPoll = now.plus(properties.genesisPollInterval());
+            try {
+                Set<String> found = ConcurrentHashMap.newKeySet();
+                registers.awaitingGenesis(100).forEach(r -> found.add(r.id()));
+                awaitingGenesis = found;
+            } catch (RuntimeException e) {
+                complain("Listing registers awaiting genesis failed: {}", e);
+            }
         }
         Set<String> work = new LinkedHashSet<>(awaitingGenesis);
         work.addAll(mempool.registersWithPending());
@@ -203,7 +219,7 @@ public class DocketSealer {
             return false;
         }
         awaitingGenesis.remove(registerId);
-        int max = properties.docket().maxTransactions();
+        int max = Math.min(properties.docket().maxTransactions(), shrunk.getOrDefault(registerId, Integer.MAX_VALUE));
         List<Mempool.Entry> pending = mempool.pending(registerId, max);
         if (pending.isEmpty()) {
             return false;
@@ -216,7 +232,14 @@ public class DocketSealer {
         List<String> ids = new ArrayList<>();
         Set<String> inDocket = new HashSet<>();
         Map<String, Mempool.Entry> previous = previousEntries(pending);
+        long bytes = 0;
+        boolean full = pending.size() == max;
         for (Mempool.Entry entry : pending) {
+            int size = entry.raw().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (!ids.isEmpty() && bytes + size > properties.docket().maxBytes()) {
+                full = true; // the rest goes into the next docket
+                break;
+            }
             JsonNode tx = json.readTree(entry.raw());
             Instant timestamp = Instant.parse(tx.path("timestamp").stringValue());
             if (timestamp.isBefore(now.minus(properties.maxAge()))) {
@@ -241,31 +264,47 @@ public class DocketSealer {
             transactions.add(tx);
             ids.add(entry.txId());
             inDocket.add(entry.txId());
+            bytes += size;
         }
         if (ids.isEmpty()) {
             return false;
         }
-        return write(registerId, lease, head, ids, transactions) && pending.size() == max;
+        Instant oldest = pending.get(0).receivedAt();
+        return write(registerId, lease, head, ids, transactions, oldest) && full;
     }
 
-    private boolean write(String registerId, Leases.Lease lease, Head head, List<String> ids, List<JsonNode> transactions) {
+    private boolean write(String registerId, Leases.Lease lease, Head head, List<String> ids, List<JsonNode> transactions, Instant oldest) {
+        long started = System.nanoTime();
         Instant now = clock.instant();
         long height = head.height() + 1;
         ObjectNode docket = builder.docket(registerId, height, head.hash(), ids, now, identity.id());
+        long signed = System.nanoTime();
         if (!leases.valid(lease)) {
             return false;
         }
         RegisterClient.WriteResult result = registers.writeDocket(registerId, docket, transactions, lease.epoch());
+        long written = System.nanoTime();
         if (result.written()) {
+            if (ids.size() > 1) {
+                shrunk.remove(registerId);
+            }
             sealedAt(registerId, ids, height, docket.path("hash").stringValue(), lease.epoch());
             dockets.increment();
             sealed.increment(ids.size());
+            signing.record(signed - started, TimeUnit.NANOSECONDS);
+            writing.record(written - signed, TimeUnit.NANOSECONDS);
+            marking.record(System.nanoTime() - written, TimeUnit.NANOSECONDS);
+            waited.record(Duration.between(oldest, clock.instant()));
             return true;
+        }
+        if (result.status() != 409) {
+            refused(registerId, ids, transactions, result);
+            return false;
         }
         log.info("Register {} refused docket {} ({}): {}", registerId, height, result.problemType(), result.detail());
         heads.remove(registerId);
         switch (result.problemType()) {
-            case "stale-lease" -> leases.drop(registerId);
+            case "stale-lease" -> leases.raiseAbove(registerId, result.body().path("currentEpoch").asLong(0));
             case "transaction-sealed" -> {
                 String txId = result.body().path("txId").asString("");
                 registers.sealedHeight(registerId, txId).ifPresent(at -> mempool.markSealed(registerId, List.of(txId), at, now));
@@ -275,6 +314,37 @@ public class DocketSealer {
             }
         }
         return false;
+    }
+
+    /**
+     * The register refused the docket as invalid (4xx other than 409), which sending it again will
+     * not change. A transaction the register names is rejected with the register's reason; without
+     * one, the next dockets of this register are made smaller until the culprit is alone in one,
+     * and then it is rejected.
+     */
+    private void refused(String registerId, List<String> ids, List<JsonNode> transactions, RegisterClient.WriteResult result) {
+        log.error("Register {} refused a docket of {} transactions as invalid ({} {}): {}", registerId, ids.size(), result.status(),
+                result.problemType(), result.detail());
+        java.util.regex.Matcher named = java.util.regex.Pattern.compile("[0-9a-f]{64}").matcher(result.detail());
+        while (named.find()) {
+            int index = ids.indexOf(named.group());
+            if (index >= 0) {
+                rejectRefused(registerId, ids.get(index), transactions.get(index), result);
+                return;
+            }
+        }
+        if (ids.size() == 1) {
+            rejectRefused(registerId, ids.get(0), transactions.get(0), result);
+            shrunk.remove(registerId);
+        } else {
+            shrunk.put(registerId, Math.max(1, ids.size() / 2));
+        }
+    }
+
+    private void rejectRefused(String registerId, String txId, JsonNode tx, RegisterClient.WriteResult result) {
+        Mempool.Entry entry = new Mempool.Entry(txId, registerId, Mempool.PENDING, null, tx.path("previousTxId").asString(null), clock.instant(),
+                null, null, null);
+        rejections.reject(entry, "the register refused it: " + result.detail());
     }
 
     private void sealGenesis(String registerId, Leases.Lease lease) {
@@ -300,7 +370,7 @@ public class DocketSealer {
         } else {
             heads.remove(registerId);
             if ("stale-lease".equals(result.problemType())) {
-                leases.drop(registerId);
+                leases.raiseAbove(registerId, result.body().path("currentEpoch").asLong(0));
             }
         }
     }

@@ -83,8 +83,8 @@ public class Leases {
         // the margin keeps this replica from writing in the last moments of a lease it may not get renewed
         Instant validUntil = now.plus(ttl).minus(ttl.dividedBy(5));
         FindOneAndUpdateOptions after = new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER);
-        Document renewed = leases.findOneAndUpdate(Filters.and(Filters.eq("_id", registerId), Filters.eq("holder", holder)),
-                Updates.set("expiresAt", expiry), after);
+        Document renewed = current == null ? null : leases.findOneAndUpdate(Filters.and(Filters.eq("_id", registerId),
+                Filters.eq("holder", holder), Filters.eq("epoch", current.epoch())), Updates.set("expiresAt", expiry), after);
         if (renewed != null) {
             return Optional.of(keep(registerId, renewed, validUntil, now));
         }
@@ -93,13 +93,21 @@ public class Leases {
             log.warn("Lost the lease on register {} (epoch {})", registerId, current.epoch());
         }
         Document expired = leases.find(Filters.eq("_id", registerId)).first();
+        if (expired != null && holder.equals(expired.getString("holder"))) {
+            // this replica's own lease that it stopped tracking (its epoch was raised): renew it as it is
+            Document own = leases.findOneAndUpdate(Filters.and(Filters.eq("_id", registerId), Filters.eq("holder", holder),
+                    Filters.eq("epoch", expired.get("epoch"))), Updates.set("expiresAt", expiry), after);
+            return own == null ? Optional.empty() : Optional.of(keep(registerId, own, validUntil, now));
+        }
         if (expired != null && !expired.getDate("expiresAt").toInstant().isBefore(now)) {
-            heldElsewhere.put(registerId, expired.getDate("expiresAt").toInstant());
+            // asked again at expiry, or sooner if the holder hands it back (at shutdown)
+            Instant until = expired.getDate("expiresAt").toInstant();
+            heldElsewhere.put(registerId, until.isBefore(now.plus(renewEvery)) ? until : now.plus(renewEvery));
             return Optional.empty();
         }
         if (expired != null) {
             Document taken = leases.findOneAndUpdate(Filters.and(Filters.eq("_id", registerId), Filters.eq("holder", expired.getString("holder")),
-                            Filters.eq("epoch", expired.get("epoch"))),
+                            Filters.eq("epoch", expired.get("epoch")), Filters.lt("expiresAt", Date.from(now))),
                     Updates.combine(Updates.set("holder", holder), Updates.set("expiresAt", expiry), Updates.inc("epoch", 1L),
                             Updates.set("takenAt", Date.from(now))), after);
             if (taken != null) {
@@ -141,9 +149,23 @@ public class Leases {
         return current != null && current.epoch() == lease.epoch() && clock.instant().isBefore(current.validUntil());
     }
 
-    /** Forgets a lease the register reported stale. */
-    public void drop(String registerId) {
-        held.remove(registerId);
+    /**
+     * The register has seen a higher epoch than this lease's (the leases were reset or restored
+     * from a backup): if this replica still holds the lease, its epoch is raised above the
+     * register's; otherwise the lease is forgotten.
+     */
+    public void raiseAbove(String registerId, long registerEpoch) {
+        Lease current = held.remove(registerId);
+        if (current == null) {
+            return;
+        }
+        Document raised = leases.findOneAndUpdate(Filters.and(Filters.eq("_id", registerId), Filters.eq("holder", holder),
+                        Filters.eq("epoch", current.epoch())), Updates.max("epoch", registerEpoch + 1),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+        if (raised != null) {
+            log.warn("Register {} had seen lease epoch {}; this replica's lease now has epoch {}", registerId, registerEpoch,
+                    raised.get("epoch"));
+        }
     }
 
     /** Hands back every lease at shutdown, so that another replica takes over at once. */

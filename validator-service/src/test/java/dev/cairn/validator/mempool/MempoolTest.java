@@ -71,15 +71,16 @@ class MempoolTest {
     @Test
     void aTransactionHasOneSuccessorUntilTheSuccessorIsRejected() {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
-        assertThat(mempool.claimSuccessor("p", "x")).isEmpty();
-        assertThat(mempool.claimSuccessor("p", "x")).as("the same claim again").isEmpty();
-        assertThat(mempool.claimSuccessor("p", "y")).contains("x");
+        assertThat(mempool.claimSuccessor("p", "x")).isEqualTo(new Mempool.Claim(true, null));
+        assertThat(mempool.claimSuccessor("p", "x")).as("the same claim again").isEqualTo(new Mempool.Claim(false, null));
+        assertThat(mempool.claimSuccessor("p", "y")).isEqualTo(new Mempool.Claim(false, "x"));
 
         mempool.insert(List.of(new Mempool.Accepted("x", REGISTER, "{}", "p")), now);
         mempool.reject(mempool.find("x").orElseThrow(), "expired", now);
-        assertThat(mempool.claimSuccessor("p", "y")).isEmpty();
+        assertThat(mempool.claimSuccessor("p", "y")).as("x was rejected").isEqualTo(new Mempool.Claim(true, null));
+        assertThat(mempool.claimSuccessor("p", "z")).isEqualTo(new Mempool.Claim(false, "y"));
         mempool.releaseSuccessor("p", "y");
-        assertThat(mempool.claimSuccessor("p", "z")).isEmpty();
+        assertThat(mempool.claimSuccessor("p", "z")).isEqualTo(new Mempool.Claim(true, null));
     }
 
     private static Mempool.Accepted tx(String id) {

@@ -76,6 +76,26 @@ class LeasesTest {
     }
 
     @Test
+    void aHolderTheRegisterFoundStaleRaisesItsEpochAboveTheRegisters() {
+        Leases a = leases("a");
+        a.hold(REGISTER).orElseThrow();
+        a.raiseAbove(REGISTER, 41);
+        assertThat(a.hold(REGISTER)).map(Leases.Lease::epoch).contains(42L);
+        assertThat(leases("b").hold(REGISTER)).isEmpty();
+    }
+
+    @Test
+    void aRenewalRacingATakeoverLosesIt() {
+        Leases a = leases("a");
+        Leases b = leases("b");
+        Leases.Lease first = a.hold(REGISTER).orElseThrow();
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(b.hold(REGISTER)).map(Leases.Lease::epoch).contains(2L);
+        assertThat(a.hold(REGISTER)).as("a's renewal names epoch 1, which is gone").isEmpty();
+        assertThat(a.valid(first)).isFalse();
+    }
+
+    @Test
     void aRestartedReplicaWithTheSameIdIsAnotherHolder() {
         Leases before = leases("same");
         before.hold(REGISTER).orElseThrow();
