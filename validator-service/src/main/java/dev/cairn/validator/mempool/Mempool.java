@@ -77,15 +77,13 @@ public class Mempool {
     }
 
     /**
-     * Stores the transactions that are not known yet, in one round trip.
+     * Stores transactions the caller found unknown ({@link #find(List)}), in one round trip, and
+     * makes sure none that was decided in the meantime stays pending.
      *
-     * @return the txIds that were known already (their first copy stays as it is)
+     * @return the txIds that were known after all (their first copy stays as it is)
      */
-    public Set<String> insert(List<Accepted> accepted, Instant now) {
+    public Set<String> insert(List<Accepted> fresh, Instant now) {
         Set<String> known = new HashSet<>();
-        decided.find(Filters.in("_id", accepted.stream().map(Accepted::txId).toList())).projection(new Document("_id", 1))
-                .forEach(d -> known.add(d.getString("_id")));
-        List<Accepted> fresh = accepted.stream().filter(a -> !known.contains(a.txId())).toList();
         if (fresh.isEmpty()) {
             return known;
         }
@@ -94,27 +92,8 @@ public class Mempool {
             documents.add(new Document("_id", a.txId()).append("registerId", a.registerId()).append("raw", a.raw())
                     .append("previousTxId", a.previousTxId()).append("receivedAt", Date.from(now)));
         }
-        try {
-            if (documents.size() == 1) {
-                pending.insertOne(documents.get(0));
-            } else {
-                pending.insertMany(documents, new InsertManyOptions().ordered(false));
-            }
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                throw e;
-            }
-            known.add(fresh.get(0).txId());
-        } catch (MongoBulkWriteException e) {
-            for (BulkWriteError error : e.getWriteErrors()) {
-                if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
-                    throw e;
-                }
-                known.add(fresh.get(error.getIndex()).txId());
-            }
-            if (e.getWriteConcernError() != null) {
-                throw e;
-            }
+        for (int index : insertNew(pending, documents)) {
+            known.add(fresh.get(index).txId());
         }
         // a copy decided while this insert ran must not stay pending
         List<String> inserted = fresh.stream().map(Accepted::txId).filter(id -> !known.contains(id)).toList();
@@ -192,19 +171,27 @@ public class Mempool {
             d.putAll(outcome);
             documents.add(d);
         }
+        insertNew(decided, documents); // one decided before: the first decision stands
+        pending.deleteMany(Filters.in("_id", txIds));
+    }
+
+    /** Inserts the documents in one round trip, unordered; returns the indexes of those whose _id was taken already. */
+    private static List<Integer> insertNew(MongoCollection<Document> collection, List<Document> documents) {
+        List<Integer> taken = new ArrayList<>();
         try {
-            decided.insertMany(documents, new InsertManyOptions().ordered(false));
+            collection.insertMany(documents, new InsertManyOptions().ordered(false));
         } catch (MongoBulkWriteException e) {
             for (BulkWriteError error : e.getWriteErrors()) {
                 if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
-                    throw e; // a duplicate was decided before: the first decision stands
+                    throw e;
                 }
+                taken.add(error.getIndex());
             }
             if (e.getWriteConcernError() != null) {
                 throw e;
             }
         }
-        pending.deleteMany(Filters.in("_id", txIds));
+        return taken;
     }
 
     /** The outcome of a claim: {@code created} when this call made it; {@code otherTxId} when another transaction holds it. */

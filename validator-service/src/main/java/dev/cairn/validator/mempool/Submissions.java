@@ -90,18 +90,40 @@ public class Submissions {
         List<Checked> checked = new ArrayList<>();
         List<Map<String, Object>> problems = new ArrayList<>();
         ApiException first = null;
+        List<Candidate> candidates = new ArrayList<>();
         for (int i = 0; i < transactions.size(); i++) {
             try {
-                checked.add(check(caller, transactions.get(i)));
+                candidates.add(checkRecord(caller, transactions.get(i)));
             } catch (ApiException e) {
+                candidates.add(null);
                 first = first == null ? e : first;
-                Map<String, Object> problem = new LinkedHashMap<>();
-                problem.put("index", i);
-                problem.put("type", String.valueOf(e.getBody().getType()));
-                problem.put("detail", e.getBody().getDetail());
-                problems.add(problem);
+                problems.add(problem(i, e));
             }
         }
+        Map<String, Mempool.Entry> stored = new java.util.HashMap<>();
+        List<String> ids = candidates.stream().filter(c -> c != null).map(c -> c.accepted().txId()).distinct().toList();
+        if (!ids.isEmpty()) {
+            mempool.find(ids).forEach(e -> stored.put(e.txId(), e));
+        }
+        for (int i = 0; i < candidates.size(); i++) {
+            Candidate candidate = candidates.get(i);
+            if (candidate == null) {
+                continue;
+            }
+            Mempool.Entry known = stored.get(candidate.accepted().txId());
+            if (known != null) {
+                checked.add(new Checked(candidate.accepted(), Status.of(known)));
+                continue;
+            }
+            try {
+                checkFresh(candidate);
+                checked.add(new Checked(candidate.accepted(), null));
+            } catch (ApiException e) {
+                first = first == null ? e : first;
+                problems.add(problem(i, e));
+            }
+        }
+        problems.sort(java.util.Comparator.comparingInt(p -> (Integer) p.get("index")));
         if (first != null) {
             if (transactions.size() == 1) {
                 throw first;
@@ -131,6 +153,14 @@ public class Submissions {
             }
         }
         return outcomes;
+    }
+
+    private static Map<String, Object> problem(int index, ApiException e) {
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("index", index);
+        problem.put("type", String.valueOf(e.getBody().getType()));
+        problem.put("detail", e.getBody().getDetail());
+        return problem;
     }
 
     /** Claims each transaction's place after its previous one, then stores them; a claim made here is given up if storing fails. */
@@ -173,7 +203,12 @@ public class Submissions {
                 .orElseThrow(() -> ApiException.notFound("transaction"));
     }
 
-    private Checked check(Caller caller, JsonNode tx) {
+    /** A well-formed, correctly signed transaction for a register the caller may write to. */
+    private record Candidate(Mempool.Accepted accepted, JsonNode tx, RegisterClient.RegisterInfo register) {
+    }
+
+    /** The checks of the record itself and of the caller's access, made for known transactions too. */
+    private Candidate checkRecord(Caller caller, JsonNode tx) {
         if (!tx.isObject()) {
             throw ApiException.badRequest("invalid-transaction", "A transaction is a JSON object");
         }
@@ -207,11 +242,14 @@ public class Submissions {
         RegisterClient.RegisterInfo register = registers.register(registerId).orElseThrow(() -> ApiException.notFound("register"));
         Access.requireActingFor(caller, register.organizationId(), SUBMIT_SCOPE, "register");
         String previous = tx.path("previousTxId").isString() ? tx.path("previousTxId").stringValue() : null;
-        Mempool.Accepted accepted = new Mempool.Accepted(txId, registerId, raw, previous);
-        Optional<Mempool.Entry> known = mempool.find(txId);
-        if (known.isPresent()) {
-            return new Checked(accepted, Status.of(known.get()));
-        }
+        return new Candidate(new Mempool.Accepted(txId, registerId, raw, previous), tx, register);
+    }
+
+    /** The checks a transaction must pass to be stored: timing, blueprint data, previous transaction. */
+    private void checkFresh(Candidate candidate) {
+        JsonNode tx = candidate.tx();
+        String registerId = candidate.accepted().registerId();
+        String previous = candidate.accepted().previousTxId();
         Instant timestamp = Instant.parse(tx.path("timestamp").stringValue());
         Instant now = clock.instant();
         if (timestamp.isAfter(now.plus(properties.maxClockSkew()))) {
@@ -221,11 +259,10 @@ public class Submissions {
         if (timestamp.isBefore(now.minus(properties.maxAge()))) {
             throw ApiException.badRequest("transaction-expired", "The transaction is older than " + human(properties.maxAge()));
         }
-        checkBlueprint(tx, register.organizationId());
+        checkBlueprint(tx, candidate.register().organizationId());
         if (previous != null && !previousExists(registerId, previous)) {
             throw ApiException.badRequest("unknown-previous-transaction", "previousTxId " + previous + " is not a transaction of this register");
         }
-        return new Checked(accepted, null);
     }
 
     /**

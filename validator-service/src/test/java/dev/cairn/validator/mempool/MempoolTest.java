@@ -44,8 +44,10 @@ class MempoolTest {
         assertThat(mempool.insert(List.of(tx("b"), tx("c"), tx("a")), now.plusSeconds(5))).containsExactlyInAnyOrder("a", "b");
         assertThat(mempool.insert(List.of(tx("c")), now.plusSeconds(9))).containsExactly("c");
         mempool.markSealed(REGISTER, List.of("c"), 1, now);
-        assertThat(mempool.insert(List.of(tx("c")), now.plusSeconds(9))).as("sealed: known, not pending again").containsExactly("c");
+        assertThat(mempool.insert(List.of(tx("c")), now.plusSeconds(9))).as("sealed meanwhile: known, not pending again").containsExactly("c");
         assertThat(mempool.find("c").orElseThrow().status()).isEqualTo(Mempool.SEALED);
+        assertThat(mempool.find(List.of("a", "c", "z"))).extracting(Mempool.Entry::status).containsExactlyInAnyOrder(Mempool.PENDING,
+                Mempool.SEALED);
         assertThat(mempool.find("b").orElseThrow().receivedAt()).isEqualTo(now);
         assertThat(mempool.pending(REGISTER, 10)).extracting(Mempool.Entry::txId).containsExactly("a", "b");
         assertThat(mempool.registersWithPending()).containsExactly(REGISTER);
