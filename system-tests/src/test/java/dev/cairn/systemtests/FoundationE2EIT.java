@@ -37,11 +37,13 @@ class FoundationE2EIT {
     }
 
     @Test
-    void healthListsTwoReadyReplicasOfEveryService() {
+    void healthListsEveryReadyReplicaOfEveryService() {
         HttpResponse<String> response = front.get("/api/health");
         assertThat(response.statusCode()).isEqualTo(200);
         for (ServiceCatalog.Service service : ServiceCatalog.SERVICES) {
-            assertThat(response.body()).contains("\"" + service.name() + "\":{\"status\":\"UP\",\"ready\":2,\"total\":2");
+            int replicas = cluster.replicas(service.name()).size();
+            assertThat(replicas).as(service.name()).isGreaterThanOrEqualTo(2);
+            assertThat(response.body()).contains("\"" + service.name() + "\":{\"status\":\"UP\",\"ready\":" + replicas + ",\"total\":" + replicas);
             for (ManagedProcess replica : cluster.replicas(service.name())) {
                 assertThat(response.body()).contains("\"instance\":\"" + service.name() + "@").contains(":" + replica.port() + "\"");
             }
