@@ -85,7 +85,7 @@ class FoundationE2EIT {
         ManagedProcess victim = cluster.replicas("register-service").get(1);
         String victimPort = ":" + victim.port();
         long killedAt;
-        try (SteadyLoad load = new SteadyLoad(front, "/api/docs/register-service", 4, 5)) {
+        try (SteadyLoad load = new SteadyLoad(front, "/api/docs/register-service", 4, 5); Restarting restart = new Restarting(victim)) {
             Thread.sleep(2000);
             killedAt = System.nanoTime();
             cluster.kill(victim);
@@ -103,8 +103,6 @@ class FoundationE2EIT {
             assertThat(servedByVictimLate).isZero();
             assertThat(failuresAfterNotice).isZero();
         }
-
-        cluster.restart(victim);
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             for (int i = 0; i < 6; i++) {
                 if (Http.instance(front.get("/api/docs/register-service")).endsWith(victimPort)) {
@@ -113,6 +111,20 @@ class FoundationE2EIT {
             }
             return false;
         });
+    }
+
+    /** Restarts a killed replica however the test ends, so that the tests after it find the whole cluster. */
+    private final class Restarting implements AutoCloseable {
+        private final ManagedProcess replica;
+
+        Restarting(ManagedProcess replica) {
+            this.replica = replica;
+        }
+
+        @Override
+        public void close() {
+            cluster.restart(replica);
+        }
     }
 
     @Test

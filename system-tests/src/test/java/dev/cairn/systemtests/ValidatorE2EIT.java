@@ -138,8 +138,19 @@ class ValidatorE2EIT {
         assertThat(awaitSealed(registerId, next.path("txId").asString()).path("height").asLong())
                 .isGreaterThanOrEqualTo(sealed.path("height").asLong());
 
-        // the register holds each once, and one transaction in both chains is not possible
-        assertThat(Json.read(front.get("/api/registers/" + registerId + "/verify", admin).body()).path("transactions").asLong()).isEqualTo(3);
+        // a batch may hold a chain: the second follows the first
+        ObjectNode head = client.action(registerId, 10);
+        ObjectNode tail = client.transaction(registerId, "action", LedgerFixture.JSON.createObjectNode().put("step", 11),
+                head.path("txId").asString(), Instant.now());
+        HttpResponse<String> chained = front.post("/api/v1/transactions/batch", admin, JSON, batch(List.of(tail, head)).toString());
+        assertThat(chained.statusCode()).as("listed before its previous transaction: " + chained.body()).isEqualTo(400);
+        chained = front.post("/api/v1/transactions/batch", admin, JSON, batch(List.of(head, tail)).toString());
+        assertThat(chained.statusCode()).as(chained.body()).isEqualTo(202);
+        assertThat(awaitSealed(registerId, tail.path("txId").asString()).path("height").asLong())
+                .isGreaterThanOrEqualTo(awaitSealed(registerId, head.path("txId").asString()).path("height").asLong());
+
+        // the register holds each once (genesis, first, next, head, tail)
+        assertThat(Json.read(front.get("/api/registers/" + registerId + "/verify", admin).body()).path("transactions").asLong()).isEqualTo(5);
     }
 
     @Test

@@ -105,6 +105,7 @@ public class Submissions {
         if (!ids.isEmpty()) {
             mempool.find(ids).forEach(e -> stored.put(e.txId(), e));
         }
+        Map<String, String> earlier = new java.util.HashMap<>(); // txId -> register of the batch's transactions so far
         for (int i = 0; i < candidates.size(); i++) {
             Candidate candidate = candidates.get(i);
             if (candidate == null) {
@@ -113,11 +114,13 @@ public class Submissions {
             Mempool.Entry known = stored.get(candidate.accepted().txId());
             if (known != null) {
                 checked.add(new Checked(candidate.accepted(), Status.of(known)));
+                earlier.put(known.txId(), known.registerId());
                 continue;
             }
             try {
-                checkFresh(candidate);
+                checkFresh(candidate, earlier);
                 checked.add(new Checked(candidate.accepted(), null));
+                earlier.put(candidate.accepted().txId(), candidate.accepted().registerId());
             } catch (ApiException e) {
                 first = first == null ? e : first;
                 problems.add(problem(i, e));
@@ -245,8 +248,11 @@ public class Submissions {
         return new Candidate(new Mempool.Accepted(txId, registerId, raw, previous), tx, register);
     }
 
-    /** The checks a transaction must pass to be stored: timing, blueprint data, previous transaction. */
-    private void checkFresh(Candidate candidate) {
+    /**
+     * The checks a transaction must pass to be stored: timing, blueprint data, previous
+     * transaction (stored already, sealed, or earlier in the same batch).
+     */
+    private void checkFresh(Candidate candidate, Map<String, String> earlierInBatch) {
         JsonNode tx = candidate.tx();
         String registerId = candidate.accepted().registerId();
         String previous = candidate.accepted().previousTxId();
@@ -260,7 +266,7 @@ public class Submissions {
             throw ApiException.badRequest("transaction-expired", "The transaction is older than " + human(properties.maxAge()));
         }
         checkBlueprint(tx, candidate.register().organizationId());
-        if (previous != null && !previousExists(registerId, previous)) {
+        if (previous != null && !registerId.equals(earlierInBatch.get(previous)) && !previousExists(registerId, previous)) {
             throw ApiException.badRequest("unknown-previous-transaction", "previousTxId " + previous + " is not a transaction of this register");
         }
     }
