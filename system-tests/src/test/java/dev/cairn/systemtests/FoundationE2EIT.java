@@ -84,6 +84,10 @@ class FoundationE2EIT {
     void killingAReplicaUnderSteadyLoadFailsNoRequestOnceTheGatewayKnows() throws Exception {
         ManagedProcess victim = cluster.replicas("register-service").get(1);
         String victimPort = ":" + victim.port();
+        // the load is the OpenAPI document, which each replica builds on its first request (seconds): build it first
+        for (ManagedProcess replica : cluster.replicas("register-service")) {
+            assertThat(new Http(LocalCluster.url(replica)).get("/v3/api-docs").statusCode()).isEqualTo(200);
+        }
         long killedAt;
         try (SteadyLoad load = new SteadyLoad(front, "/api/docs/register-service", 4, 5); Restarting restart = new Restarting(victim)) {
             Thread.sleep(2000);
