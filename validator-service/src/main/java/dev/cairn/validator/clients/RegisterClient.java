@@ -14,6 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.stereotype.Component;
 
 import dev.cairn.platform.auth.ServiceTokenClient;
+import dev.cairn.platform.problem.ApiException;
 import dev.cairn.validator.config.ValidatorProperties;
 
 /** The register service, as the validator uses it: registers, their latest dockets, and the docket write path. */
@@ -32,6 +33,19 @@ public class RegisterClient {
     }
 
     private static final Duration KNOWN_FOR = Duration.ofSeconds(5);
+    private static final java.util.regex.Pattern REGISTER_ID = java.util.regex.Pattern.compile("[0-9a-f]{32}");
+
+    /** Whether the text has the form of a register id (32 lower-case hex digits). */
+    public static boolean isRegisterId(String text) {
+        return text != null && REGISTER_ID.matcher(text).matches();
+    }
+
+    /** @throws ApiException 400 {@code invalid-register-id} when the text is not a register id */
+    public static void requireRegisterId(String text) {
+        if (!isRegisterId(text)) {
+            throw ApiException.badRequest("invalid-register-id", "A register id is 32 lower-case hex digits");
+        }
+    }
 
     private record Cached(Optional<RegisterInfo> info, Instant until) {
     }

@@ -197,9 +197,7 @@ public class Submissions {
         if (!LedgerHashes.isHash(txId)) {
             throw ApiException.badRequest("invalid-transaction-id", "A transaction id is 64 lower-case hex digits");
         }
-        if (!registerId.matches("[0-9a-f]{32}")) {
-            throw ApiException.badRequest("invalid-register-id", "A register id is 32 lower-case hex digits");
-        }
+        RegisterClient.requireRegisterId(registerId);
         RegisterClient.RegisterInfo register = registers.register(registerId).orElseThrow(() -> ApiException.notFound("register"));
         Access.requireActingFor(caller, register.organizationId(), SUBMIT_SCOPE, "register");
         return mempool.find(txId).filter(e -> e.registerId().equals(registerId)).map(Status::of)
@@ -226,7 +224,7 @@ public class Submissions {
                     + " bytes as canonical JSON");
         }
         String registerId = tx.path("registerId").asString("");
-        if (!registerId.matches("[0-9a-f]{32}")) {
+        if (!RegisterClient.isRegisterId(registerId)) {
             throw ApiException.badRequest("invalid-transaction", "registerId must be a register id (32 lower-case hex digits)");
         }
         String problem = TransactionRules.problem(tx, registerId);

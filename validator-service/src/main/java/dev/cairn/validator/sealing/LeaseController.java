@@ -8,7 +8,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
-import dev.cairn.platform.problem.ApiException;
+import dev.cairn.validator.clients.RegisterClient;
 
 /** Which validator replica leads which register: for operators (SystemAdmin). */
 @RestController
@@ -23,8 +23,8 @@ class LeaseController {
     @GetMapping("/api/v1/validator/leases")
     List<Leases.Stored> leases(Caller caller, @RequestParam(required = false) String registerId) {
         Access.requireSystemAdmin(caller);
-        if (registerId != null && !registerId.matches("[0-9a-f]{32}")) {
-            throw ApiException.badRequest("invalid-register-id", "A register id is 32 lower-case hex digits");
+        if (registerId != null) {
+            RegisterClient.requireRegisterId(registerId);
         }
         return leases.stored(registerId);
     }
