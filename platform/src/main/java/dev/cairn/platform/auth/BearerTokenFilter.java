@@ -31,6 +31,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public class BearerTokenFilter extends OncePerRequestFilter {
 
     public static final String CALLER_ATTRIBUTE = Caller.class.getName();
+    /** The verified bearer token itself, for a service that calls another on the caller's behalf. */
+    public static final String TOKEN_ATTRIBUTE = Caller.class.getName() + ".token";
 
     private static final Logger log = LoggerFactory.getLogger(BearerTokenFilter.class);
 
@@ -74,8 +76,9 @@ public class BearerTokenFilter extends OncePerRequestFilter {
             return;
         }
         Caller caller;
+        String token = header.substring(7).trim();
         try {
-            caller = verifier.verify(header.substring(7).trim());
+            caller = verifier.verify(token);
         } catch (InvalidTokenException e) {
             if (publicPath) {
                 chain.doFilter(request, response);
@@ -101,6 +104,7 @@ public class BearerTokenFilter extends OncePerRequestFilter {
             }
         }
         request.setAttribute(CALLER_ATTRIBUTE, caller);
+        request.setAttribute(TOKEN_ATTRIBUTE, token);
         chain.doFilter(request, response);
     }
 

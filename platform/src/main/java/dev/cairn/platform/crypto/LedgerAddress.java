@@ -45,6 +45,19 @@ public final class LedgerAddress {
         return ALGORITHMS.get(code);
     }
 
+    /** Whether the text is a valid Cairn address (checksum, prefix, key type). */
+    public static boolean isValid(String address) {
+        if (address == null) {
+            return false;
+        }
+        try {
+            algorithm(address);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** Whether the address is that of this key; false for anything that is not a valid address. */
     public static boolean matches(String address, String algorithm, byte[] publicKey) {
         try {

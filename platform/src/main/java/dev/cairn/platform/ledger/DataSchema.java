@@ -7,6 +7,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.NodePath;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -51,6 +52,30 @@ public final class DataSchema {
             throw new IllegalArgumentException(problem);
         }
         return new DataSchema(REGISTRY.getSchema(schema));
+    }
+
+    /** One reason the data does not satisfy the schema: where in the data (a JSON Pointer) and what is wrong. */
+    public record Violation(String pointer, String message) {
+    }
+
+    /**
+     * Why the data does not satisfy the schema, each at the JSON Pointer of the value concerned (for
+     * a missing required field, the field's own pointer); at most 20, none when it does.
+     */
+    public List<Violation> errors(JsonNode data) {
+        return schema.validate(data).stream().limit(MAX_PROBLEMS).map(DataSchema::violation).toList();
+    }
+
+    private static Violation violation(Error error) {
+        StringBuilder pointer = new StringBuilder();
+        NodePath location = error.getInstanceLocation();
+        for (int i = 0; location != null && i < location.getNameCount(); i++) {
+            pointer.append('/').append(String.valueOf(location.getElement(i)).replace("~", "~0").replace("/", "~1"));
+        }
+        if ("required".equals(error.getKeyword()) && error.getProperty() != null) {
+            pointer.append('/').append(error.getProperty().replace("~", "~0").replace("/", "~1"));
+        }
+        return new Violation(pointer.toString(), error.getMessage());
     }
 
     /** Why the data does not satisfy the schema (at most 20 reasons), or an empty list when it does. */

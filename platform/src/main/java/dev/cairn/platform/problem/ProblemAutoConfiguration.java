@@ -1,6 +1,7 @@
 package dev.cairn.platform.problem;
 
 import dev.cairn.platform.config.CairnProperties;
+import dev.cairn.platform.http.UnavailableDependencyHandler;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -15,7 +16,7 @@ import org.springframework.core.Ordered;
 @AutoConfiguration(before = ErrorMvcAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(CairnProperties.class)
-@Import({ProblemExceptionHandler.class, ProblemErrorController.class})
+@Import({ProblemExceptionHandler.class, ProblemErrorController.class, UnavailableDependencyHandler.class})
 public class ProblemAutoConfiguration {
 
     @Bean

@@ -1,8 +1,5 @@
 package dev.cairn.register.events;
 
-import java.util.Map;
-
-import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -12,19 +9,15 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.listener.PatternTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
-import org.springframework.http.server.ServerHttpRequest;
-import org.springframework.http.server.ServerHttpResponse;
-import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
-import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
-import dev.cairn.platform.auth.BearerTokenFilter;
 import dev.cairn.platform.auth.WebSocketBearer;
+import dev.cairn.platform.events.CallerHandshake;
+import dev.cairn.platform.events.EventStreamSocket;
 import dev.cairn.platform.redis.RedisSubscription;
 import dev.cairn.register.config.RegisterProperties;
 import dev.cairn.register.registry.RegisterAccess;
@@ -40,11 +33,11 @@ import dev.cairn.register.registry.RegisterAccess;
 @org.springframework.scheduling.annotation.EnableScheduling
 class EventsConfiguration implements WebSocketConfigurer {
 
-    private final RegisterSocketHandler handler;
+    private final EventStreamSocket handler;
     private final RegisterProperties properties;
 
     EventsConfiguration(RegisterAccess access, RegisterEvents events, JsonMapper json, RegisterProperties properties) {
-        this.handler = new RegisterSocketHandler(access, events, json);
+        this.handler = new EventStreamSocket(new RegisterStreams(access, events, json), json);
         this.properties = properties;
     }
 
@@ -72,26 +65,5 @@ class EventsConfiguration implements WebSocketConfigurer {
     RedisSubscription registerEventSubscription(RedisConnectionFactory connections, RedisMessageListenerContainer registerEventListener,
             TaskScheduler scheduler) {
         return new RedisSubscription("register events", connections, registerEventListener, scheduler);
-    }
-
-    /** Keeps the caller that the bearer-token filter found with the WebSocket session. */
-    private static final class CallerHandshake implements HandshakeInterceptor {
-        @Override
-        public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
-                Map<String, Object> attributes) {
-            if (request instanceof ServletServerHttpRequest servlet) {
-                HttpServletRequest http = servlet.getServletRequest();
-                Object caller = http.getAttribute(BearerTokenFilter.CALLER_ATTRIBUTE);
-                if (caller != null) {
-                    attributes.put(BearerTokenFilter.CALLER_ATTRIBUTE, caller);
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        @Override
-        public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler, Exception exception) {
-        }
     }
 }

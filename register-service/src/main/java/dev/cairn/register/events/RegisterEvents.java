@@ -22,7 +22,8 @@ import dev.cairn.register.ledger.LedgerStore;
 
 /**
  * The events of a register: for each docket, in this order, {@code DocketSealed}, one
- * {@code TransactionConfirmed} per transaction, and {@code RegisterHeightUpdated}. Their
+ * {@code TransactionConfirmed} per transaction (with its workflow's {@code blueprintId} and
+ * {@code instanceId} when it has them), and {@code RegisterHeightUpdated}. Their
  * sequence numbers run from 1 across the register without gaps; each docket records the first
  * and last of its own when it is sealed, so the events are a function of the chain: they can
  * always be read again ({@link #after}), and Redis only carries them to the replicas quickly.
@@ -102,6 +103,9 @@ public class RegisterEvents {
                 if (tx != null) {
                     confirmed.put("sender", tx.getString("sender"));
                     tx.getList("recipients", String.class).forEach(confirmed.putArray("recipients")::add);
+                    if (tx.getString("blueprintId") != null) {
+                        confirmed.put("blueprintId", tx.getString("blueprintId")).put("instanceId", tx.getString("instanceId"));
+                    }
                 }
                 add(events, afterSeq, limit, confirmed);
             }

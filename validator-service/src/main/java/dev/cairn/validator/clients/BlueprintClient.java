@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
 
 import dev.cairn.platform.auth.ServiceTokenClient;
 import dev.cairn.platform.ledger.DataSchema;
+import dev.cairn.platform.http.ServiceHttp;
 import dev.cairn.validator.config.ValidatorProperties;
 
 /**

@@ -15,6 +15,7 @@ import org.springframework.stereotype.Component;
 
 import dev.cairn.platform.auth.ServiceTokenClient;
 import dev.cairn.platform.problem.ApiException;
+import dev.cairn.platform.http.ServiceHttp;
 import dev.cairn.validator.config.ValidatorProperties;
 
 /** The register service, as the validator uses it: registers, their latest dockets, and the docket write path. */

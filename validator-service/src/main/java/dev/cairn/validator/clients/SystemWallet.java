@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 
 import dev.cairn.platform.auth.ServiceTokenClient;
 import dev.cairn.platform.ledger.LedgerHashes;
+import dev.cairn.platform.http.ServiceHttp;
 import dev.cairn.validator.config.ValidatorProperties;
 
 /**

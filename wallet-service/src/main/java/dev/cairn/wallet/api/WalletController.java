@@ -91,6 +91,9 @@ class WalletController {
     record VerifyView(boolean valid) {
     }
 
+    record PublicKeyView(String address, KeyAlgorithm algorithm, String publicKey) {
+    }
+
     record CiphertextView(String ciphertext) {
     }
 
@@ -173,6 +176,13 @@ class WalletController {
         byte[] publicKey = request.publicKey() == null ? null : data(request.publicKey(), "publicKey");
         return new VerifyView(service.verify(request.address(), publicKey, request.algorithm(), data(request.data(), "data"),
                 data(request.signature(), "signature"), Boolean.TRUE.equals(request.preHashed())));
+    }
+
+    /** Any caller: what encrypting to the wallet, or checking its signatures, needs (the address is the key's hash). */
+    @GetMapping("/{address}/public-key")
+    PublicKeyView publicKey(@PathVariable String address) {
+        Wallet wallet = service.publicKey(address);
+        return new PublicKeyView(wallet.address(), wallet.algorithm(), b64(wallet.publicKey()));
     }
 
     @PostMapping("/{address}/encrypt")

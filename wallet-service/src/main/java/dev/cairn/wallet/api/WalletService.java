@@ -10,12 +10,12 @@ import org.slf4j.LoggerFactory;
 
 import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
+import dev.cairn.platform.crypto.WalletEncryption;
 import dev.cairn.platform.problem.ApiException;
 import dev.cairn.wallet.crypto.Bip39;
 import dev.cairn.wallet.crypto.KeyAlgorithm;
 import dev.cairn.wallet.crypto.Signatures;
 import dev.cairn.wallet.crypto.WalletAddress;
-import dev.cairn.wallet.crypto.WalletEncryption;
 import dev.cairn.wallet.crypto.WalletKeys;
 import dev.cairn.wallet.keys.KeySealer;
 import dev.cairn.wallet.keys.SealedKey;
@@ -196,7 +196,7 @@ public class WalletService {
     public byte[] decrypt(Caller caller, String address, byte[] ciphertext) {
         UnlockedKeys.Unlocked key = usable(caller, address);
         try {
-            return WalletEncryption.decrypt(key.wallet().algorithm(), key.privateKey(), key.wallet().publicKey(), ciphertext);
+            return WalletEncryption.decrypt(key.wallet().algorithm().name(), key.privateKey(), key.wallet().publicKey(), ciphertext);
         } catch (WalletEncryption.DecryptionException e) {
             throw ApiException.badRequest("undecryptable", e.getMessage());
         }
@@ -205,7 +205,12 @@ public class WalletService {
     /** Anyone authenticated may encrypt to an active wallet: only its owner can decrypt. */
     public byte[] encrypt(String address, byte[] data) {
         Wallet wallet = existing(address);
-        return WalletEncryption.encrypt(wallet.algorithm(), wallet.publicKey(), data);
+        return WalletEncryption.encrypt(wallet.algorithm().name(), wallet.publicKey(), data);
+    }
+
+    /** A wallet's public key is public: anyone authenticated may read it, to encrypt to the wallet or check its signatures. */
+    public Wallet publicKey(String address) {
+        return existing(address);
     }
 
     /** Verification needs no private key; by address it uses the wallet's public key. */

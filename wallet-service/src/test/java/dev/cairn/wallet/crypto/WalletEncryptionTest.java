@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 import org.junit.jupiter.api.Test;
 
+import dev.cairn.platform.crypto.WalletEncryption;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,18 +19,18 @@ class WalletEncryptionTest {
         for (KeyAlgorithm algorithm : KeyAlgorithm.values()) {
             WalletKeys recipient = keys(algorithm);
             WalletKeys stranger = keys(algorithm);
-            byte[] ciphertext = WalletEncryption.encrypt(algorithm, recipient.publicKey(), SECRET);
-            assertThat(ciphertext).isNotEqualTo(WalletEncryption.encrypt(algorithm, recipient.publicKey(), SECRET));
-            assertThat(WalletEncryption.decrypt(algorithm, recipient.privateKey(), recipient.publicKey(), ciphertext)).isEqualTo(SECRET);
-            assertThatThrownBy(() -> WalletEncryption.decrypt(algorithm, stranger.privateKey(), stranger.publicKey(), ciphertext))
+            byte[] ciphertext = WalletEncryption.encrypt(algorithm.name(), recipient.publicKey(), SECRET);
+            assertThat(ciphertext).isNotEqualTo(WalletEncryption.encrypt(algorithm.name(), recipient.publicKey(), SECRET));
+            assertThat(WalletEncryption.decrypt(algorithm.name(), recipient.privateKey(), recipient.publicKey(), ciphertext)).isEqualTo(SECRET);
+            assertThatThrownBy(() -> WalletEncryption.decrypt(algorithm.name(), stranger.privateKey(), stranger.publicKey(), ciphertext))
                     .as(algorithm + " stranger").isInstanceOf(WalletEncryption.DecryptionException.class);
             byte[] altered = ciphertext.clone();
             altered[altered.length - 1] ^= 1;
-            assertThatThrownBy(() -> WalletEncryption.decrypt(algorithm, recipient.privateKey(), recipient.publicKey(), altered))
+            assertThatThrownBy(() -> WalletEncryption.decrypt(algorithm.name(), recipient.privateKey(), recipient.publicKey(), altered))
                     .as(algorithm + " altered").isInstanceOf(WalletEncryption.DecryptionException.class);
             byte[] headerAltered = ciphertext.clone();
             headerAltered[5] ^= 1;
-            assertThatThrownBy(() -> WalletEncryption.decrypt(algorithm, recipient.privateKey(), recipient.publicKey(), headerAltered))
+            assertThatThrownBy(() -> WalletEncryption.decrypt(algorithm.name(), recipient.privateKey(), recipient.publicKey(), headerAltered))
                     .as(algorithm + " header altered").isInstanceOf(WalletEncryption.DecryptionException.class);
         }
     }
@@ -36,10 +38,10 @@ class WalletEncryptionTest {
     @Test
     void anRsaWrappedKeyBeyondTheWalletsModulusIsRefusedLikeAnyOtherWrongCiphertext() {
         WalletKeys recipient = keys(KeyAlgorithm.RSA4096);
-        byte[] ciphertext = WalletEncryption.encrypt(KeyAlgorithm.RSA4096, recipient.publicKey(), SECRET);
+        byte[] ciphertext = WalletEncryption.encrypt(KeyAlgorithm.RSA4096.name(), recipient.publicKey(), SECRET);
         byte[] oversized = ciphertext.clone();
         java.util.Arrays.fill(oversized, 1, 513, (byte) 0xFF); // the wrapped key, as a number, above any 4096-bit modulus
-        assertThatThrownBy(() -> WalletEncryption.decrypt(KeyAlgorithm.RSA4096, recipient.privateKey(), recipient.publicKey(), oversized))
+        assertThatThrownBy(() -> WalletEncryption.decrypt(KeyAlgorithm.RSA4096.name(), recipient.privateKey(), recipient.publicKey(), oversized))
                 .isInstanceOf(WalletEncryption.DecryptionException.class);
     }
 

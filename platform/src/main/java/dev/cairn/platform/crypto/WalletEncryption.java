@@ -1,4 +1,4 @@
-package dev.cairn.wallet.crypto;
+package dev.cairn.platform.crypto;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -23,10 +23,10 @@ import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 import org.bouncycastle.util.BigIntegers;
 
-import dev.cairn.platform.crypto.AesGcm;
-
 /**
- * Encryption to a wallet's public key; only the wallet's private key decrypts. Every
+ * Encryption to a wallet's public key; only the wallet's private key decrypts. The wallet service
+ * decrypts with the keys it holds; anyone with a wallet's public key encrypts to it (the blueprint
+ * service does, for each participant of a workflow step). Every
  * construction ends in AES-256-GCM whose associated data is the ciphertext's header, so no
  * part of it can be swapped.
  *
@@ -52,7 +52,7 @@ public final class WalletEncryption {
 
     /** A ciphertext that this key cannot open: wrong key, wrong wallet, or altered. */
     public static final class DecryptionException extends IllegalArgumentException {
-        DecryptionException(String message) {
+        public DecryptionException(String message) {
             super(message);
         }
     }
@@ -60,9 +60,10 @@ public final class WalletEncryption {
     private WalletEncryption() {
     }
 
-    public static byte[] encrypt(KeyAlgorithm algorithm, byte[] publicKey, byte[] plaintext) {
+    /** @param algorithm {@code ED25519}, {@code P256} or {@code RSA4096} */
+    public static byte[] encrypt(String algorithm, byte[] publicKey, byte[] plaintext) {
         return switch (algorithm) {
-            case ED25519 -> {
+            case "ED25519" -> {
                 byte[] recipient = edwardsToMontgomery(publicKey);
                 byte[] ephemeralPrivate = new byte[32];
                 X25519.generatePrivateKey(RANDOM, ephemeralPrivate);
@@ -76,7 +77,7 @@ public final class WalletEncryption {
                 byte[] header = header(ephemeralPublic);
                 yield seal(hkdf(shared, concat(ephemeralPublic, recipient), "cairn/wallet/x25519/v1"), header, plaintext);
             }
-            case P256 -> {
+            case "P256" -> {
                 ECPoint recipient = P256.getCurve().decodePoint(publicKey);
                 BigInteger ephemeral = BigIntegers.createRandomInRange(BigInteger.ONE, P256.getN().subtract(BigInteger.ONE), RANDOM);
                 byte[] ephemeralPublic = P256.getG().multiply(ephemeral).normalize().getEncoded(true);
@@ -84,7 +85,7 @@ public final class WalletEncryption {
                 byte[] header = header(ephemeralPublic);
                 yield seal(hkdf(shared, concat(ephemeralPublic, publicKey), "cairn/wallet/p256/v1"), header, plaintext);
             }
-            case RSA4096 -> {
+            case "RSA4096" -> {
                 byte[] key = AesGcm.newKey();
                 try {
                     OAEPEncoding oaep = new OAEPEncoding(new RSABlindedEngine(), new SHA256Digest(), new SHA256Digest(), null);
@@ -97,15 +98,16 @@ public final class WalletEncryption {
                     Arrays.fill(key, (byte) 0);
                 }
             }
+            default -> throw new IllegalArgumentException("unknown key algorithm " + algorithm);
         };
     }
 
-    public static byte[] decrypt(KeyAlgorithm algorithm, byte[] privateKey, byte[] publicKey, byte[] ciphertext) {
+    public static byte[] decrypt(String algorithm, byte[] privateKey, byte[] publicKey, byte[] ciphertext) {
         if (ciphertext.length < 1 || ciphertext[0] != VERSION) {
             throw new DecryptionException("not a Cairn wallet ciphertext");
         }
         return switch (algorithm) {
-            case ED25519 -> {
+            case "ED25519" -> {
                 byte[] ephemeralPublic = slice(ciphertext, 1, 32);
                 byte[] scalar = x25519PrivateKey(privateKey);
                 byte[] shared = new byte[32];
@@ -117,7 +119,7 @@ public final class WalletEncryption {
                 yield open(hkdf(shared, concat(ephemeralPublic, edwardsToMontgomery(publicKey)), "cairn/wallet/x25519/v1"),
                         ciphertext, 33);
             }
-            case P256 -> {
+            case "P256" -> {
                 byte[] ephemeralPublic = slice(ciphertext, 1, 33);
                 ECPoint ephemeral;
                 try {
@@ -129,7 +131,7 @@ public final class WalletEncryption {
                         ephemeral.multiply(new BigInteger(1, privateKey)).normalize().getAffineXCoord().toBigInteger());
                 yield open(hkdf(shared, concat(ephemeralPublic, publicKey), "cairn/wallet/p256/v1"), ciphertext, 34);
             }
-            case RSA4096 -> {
+            case "RSA4096" -> {
                 byte[] wrapped = slice(ciphertext, 1, 512);
                 byte[] key;
                 try {
@@ -146,11 +148,12 @@ public final class WalletEncryption {
                     Arrays.fill(key, (byte) 0);
                 }
             }
+            default -> throw new IllegalArgumentException("unknown key algorithm " + algorithm);
         };
     }
 
     /** The X25519 public key of an Ed25519 public key: u = (1 + y) / (1 - y) mod p. */
-    static byte[] edwardsToMontgomery(byte[] edwards) {
+    public static byte[] edwardsToMontgomery(byte[] edwards) {
         if (edwards.length != 32) {
             throw new IllegalArgumentException("not an Ed25519 public key");
         }
@@ -162,7 +165,7 @@ public final class WalletEncryption {
     }
 
     /** The X25519 private scalar of an Ed25519 seed (RFC 8032 key expansion, before clamping). */
-    static byte[] x25519PrivateKey(byte[] ed25519Seed) {
+    public static byte[] x25519PrivateKey(byte[] ed25519Seed) {
         SHA512Digest digest = new SHA512Digest();
         digest.update(ed25519Seed, 0, ed25519Seed.length);
         byte[] hash = new byte[64];

@@ -1,4 +1,4 @@
-package dev.cairn.validator.clients;
+package dev.cairn.platform.http;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -20,7 +20,9 @@ import dev.cairn.platform.auth.ServiceTokenClient;
 /**
  * Calls another Cairn service with this service's own token. Several base addresses may be
  * given (replicas, or one DNS name that spreads over them); calls rotate over them, and a call
- * that cannot connect tries the next. A 401 fetches a fresh token once.
+ * that cannot connect tries the next. A 401 fetches a fresh token once. A call may also carry a
+ * caller's own token instead ({@link #asCaller}), so that the other service decides what the
+ * caller may do (a wallet signs only for its owner).
  */
 public class ServiceHttp {
 
@@ -33,7 +35,7 @@ public class ServiceHttp {
 
     /** The service could not be reached at any of its addresses. */
     public static class UnreachableException extends RuntimeException {
-        UnreachableException(String message, Throwable cause) {
+        public UnreachableException(String message, Throwable cause) {
             super(message, cause);
         }
     }
@@ -65,23 +67,28 @@ public class ServiceHttp {
         return send("PUT", path, body);
     }
 
+    /** A call made with the caller's bearer token rather than this service's (no retry on 401: the caller's token is what it is). */
+    public Answer asCaller(String bearerToken, String method, String path, Object body) {
+        return attempt(method, path, body == null ? null : json.writeValueAsBytes(body), bearerToken);
+    }
+
     private Answer send(String method, String path, Object body) {
         byte[] bytes = body == null ? null : json.writeValueAsBytes(body);
-        Answer answer = attempt(method, path, bytes);
+        Answer answer = attempt(method, path, bytes, null);
         if (answer.status() == 401) {
             tokens.invalidate();
-            answer = attempt(method, path, bytes);
+            answer = attempt(method, path, bytes, null);
         }
         return answer;
     }
 
-    private Answer attempt(String method, String path, byte[] body) {
+    private Answer attempt(String method, String path, byte[] body, String bearerToken) {
         int start = Math.floorMod(next.getAndIncrement(), baseUris.size());
         IOException failure = null;
         for (int i = 0; i < baseUris.size(); i++) {
             URI base = baseUris.get((start + i) % baseUris.size());
             HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
-                    .header("Authorization", "Bearer " + tokens.token()).header("Accept", "application/json");
+                    .header("Authorization", "Bearer " + (bearerToken != null ? bearerToken : tokens.token())).header("Accept", "application/json");
             if (body != null) {
                 request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(body));
             } else {

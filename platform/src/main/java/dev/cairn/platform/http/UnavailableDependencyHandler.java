@@ -1,4 +1,4 @@
-package dev.cairn.validator.clients;
+package dev.cairn.platform.http;
 
 import java.net.URI;
 
@@ -15,10 +15,10 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import dev.cairn.platform.problem.ApiException;
 
-/** A register, wallet or blueprint service that cannot answer makes a request 503 (try again), not a 500. */
+/** Another Cairn service that cannot answer makes a request 503 with Retry-After (try again), not a 500. */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
-class UnavailableDependencyHandler {
+public class UnavailableDependencyHandler {
 
     private static final Logger log = LoggerFactory.getLogger(UnavailableDependencyHandler.class);
 
@@ -26,7 +26,7 @@ class UnavailableDependencyHandler {
     ResponseEntity<ProblemDetail> unavailable(ServiceHttp.UnreachableException e) {
         log.warn("Answering 503: {}", e.getMessage());
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                "A service the validator depends on cannot answer now; nothing was stored. Try again.");
+                "A service this request depends on cannot answer now. Try again.");
         problem.setType(URI.create(ApiException.TYPE_BASE + "dependency-unavailable"));
         problem.setTitle("Service unavailable");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1").body(problem);
