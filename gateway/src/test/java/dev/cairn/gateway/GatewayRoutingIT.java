@@ -132,7 +132,7 @@ class GatewayRoutingIT {
     void serviceWithoutLiveReplicaGets503ProblemQuickly() throws Exception {
         await().atMost(Duration.ofSeconds(5)).until(() -> upstreams.replicas("peer-service").get(0).state() == Replica.State.DOWN);
         long started = System.nanoTime();
-        HttpResponse<String> response = get("/api/peers");
+        HttpResponse<String> response = get("/api/docs/peer-service");
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");

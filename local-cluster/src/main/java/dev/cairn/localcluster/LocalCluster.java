@@ -206,6 +206,11 @@ public final class LocalCluster implements AutoCloseable {
             env.put("CAIRN_VALIDATOR_WALLETURIS", replicaUris("wallet-service"));
             env.put("CAIRN_VALIDATOR_BLUEPRINTURIS", replicaUris("blueprint-service"));
         }
+        if (service.name().equals("blueprint-service")) {
+            env.put("CAIRN_BLUEPRINT_REGISTERURIS", replicaUris("register-service"));
+            env.put("CAIRN_BLUEPRINT_VALIDATORURIS", replicaUris("validator-service"));
+            env.put("CAIRN_BLUEPRINT_WALLETURIS", replicaUris("wallet-service"));
+        }
         if (service.name().equals("tenant-service")) {
             env.put("CAIRN_TENANT_KEY_ENCRYPTION_KEY", secrets.tenantKeyEncryptionKey());
             for (ServiceCatalog.Service other : ServiceCatalog.SERVICES) {

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(SharedCluster.class)
 class AuthE2EIT {
 
-    static final String PROBE_PATH = "/api/peers/rate-limit-probe";
+    static final String PROBE_PATH = "/api/rate-limit-probe";
     static final int PROBE_LIMIT = 10;
 
     private LocalCluster cluster;

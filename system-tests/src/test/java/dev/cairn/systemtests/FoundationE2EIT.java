@@ -138,7 +138,7 @@ class FoundationE2EIT {
         try {
             String token = Installation.adminToken(cluster);
             long started = System.nanoTime();
-            HttpResponse<String> response = front.get("/api/peers", token);
+            HttpResponse<String> response = front.get("/api/docs/peer-service", token);
             double seconds = (System.nanoTime() - started) / 1e9;
             Figures.record("no live replica", String.format("first request answered %d in %.3f s", response.statusCode(), seconds));
             assertThat(response.statusCode()).isEqualTo(503);

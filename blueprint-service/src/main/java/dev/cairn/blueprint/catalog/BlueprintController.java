@@ -2,19 +2,14 @@ package dev.cairn.blueprint.catalog;
 
 import java.net.URI;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashSet;
+import java.time.Instant;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -26,106 +21,173 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
-import dev.cairn.platform.ledger.DataSchema;
 import dev.cairn.platform.problem.ApiException;
+import dev.cairn.platform.workflow.BlueprintRules;
+import dev.cairn.platform.workflow.Problem;
 
 /**
- * Blueprints of the caller's organisation: an Administrator drafts and publishes them; users of
- * the organisation, and services with {@code blueprint:read} acting for it, read them. Anyone
- * else is told a blueprint does not exist.
+ * Blueprints of the caller's organisation, in the reference's JSON model. An Administrator or
+ * Designer drafts them (a draft may be saved with problems, and {@code validate} lists them) and
+ * publishes them: each publication is an immutable version 1, 2, ... that instances run. Users
+ * of the organisation, and services with {@code blueprint:read}, read them; anyone else is told
+ * a blueprint does not exist.
  */
 @RestController
 @RequestMapping("/api/blueprints")
 class BlueprintController {
 
-    static final String READ_SCOPE = "blueprint:read";
-
-    record ActionRequest(@NotNull @Pattern(regexp = "[A-Za-z0-9_-]{1,64}") String id, @Size(max = 200) String title,
-            @NotNull JsonNode dataSchema) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record BlueprintView(String id, String organizationId, String title, String status, int latestVersion, JsonNode blueprint,
+            Validation validation, String createdBy, Instant createdAt, Instant updatedAt, Instant publishedAt) {
     }
 
-    record BlueprintRequest(@NotBlank @Size(max = 200) String title, @Size(max = 2000) String description,
-            @NotEmpty @Size(max = 100) List<@Valid @NotNull ActionRequest> actions) {
+    record Validation(boolean valid, List<Problem> errors, List<Problem> warnings) {
+        static Validation of(BlueprintRules.Report report) {
+            return new Validation(report.valid(), report.errors(), report.warnings());
+        }
+    }
+
+    record VersionView(String blueprintId, String organizationId, int version, String title, JsonNode blueprint, String publishedBy,
+            Instant publishedAt) {
+        static VersionView of(BlueprintStore.Version v) {
+            return new VersionView(v.blueprintId(), v.organizationId(), v.version(), v.title(), v.document(), v.publishedBy(), v.publishedAt());
+        }
+    }
+
+    record VersionSummary(int version, String title, String publishedBy, Instant publishedAt) {
     }
 
     private final BlueprintStore store;
+    private final Catalog catalog;
     private final Clock clock;
 
-    BlueprintController(BlueprintStore store, Clock clock) {
+    BlueprintController(BlueprintStore store, Catalog catalog, Clock clock) {
         this.store = store;
+        this.catalog = catalog;
         this.clock = clock;
     }
 
     @PostMapping
-    ResponseEntity<Blueprint> create(Caller caller, @Valid @RequestBody BlueprintRequest request) {
-        Access.requireUser(caller);
-        Access.requireAdministrator(caller);
+    ResponseEntity<BlueprintView> create(Caller caller, @RequestBody JsonNode body) {
+        requireDesigner(caller);
         if (caller.orgId() == null) {
             throw ApiException.badRequest("no-organization", "The caller belongs to no organisation");
         }
-        Blueprint created = store.create(caller.orgId(), request.title().strip(), request.description(), actions(request), caller.subject(),
-                clock.instant());
-        return ResponseEntity.created(URI.create("/api/blueprints/" + created.id())).body(created);
+        JsonNode document = intake(body);
+        BlueprintStore.Draft draft = store.create(caller.orgId(), title(document), document, caller.subject(), clock.instant());
+        return ResponseEntity.created(URI.create("/api/blueprints/" + draft.id())).body(view(draft, BlueprintRules.check(document)));
     }
 
     @GetMapping
-    List<Blueprint> list(Caller caller) {
-        return caller.orgId() == null ? List.of() : store.ofOrganization(caller.orgId());
+    List<BlueprintView> list(Caller caller) {
+        return caller.orgId() == null ? List.of() : store.ofOrganization(caller.orgId()).stream().map(d -> view(d, null)).toList();
     }
 
     @GetMapping("/{id}")
-    Blueprint get(Caller caller, @PathVariable String id) {
-        return readable(caller, id);
+    BlueprintView get(Caller caller, @PathVariable String id) {
+        return view(catalog.readable(caller, id), null);
     }
 
-    /** Replaces a draft; a published blueprint is 409 {@code blueprint-published}. */
+    /** Replaces the draft; published versions stay as they are, and the next publication makes a new one. */
     @PutMapping("/{id}")
-    Blueprint replace(Caller caller, @PathVariable String id, @Valid @RequestBody BlueprintRequest request) {
+    BlueprintView replace(Caller caller, @PathVariable String id, @RequestBody JsonNode body) {
         administrable(caller, id);
-        if (!store.replaceDraft(id, request.title().strip(), request.description(), actions(request), clock.instant())) {
-            throw ApiException.conflict("blueprint-published", "A published blueprint cannot be changed; create a new one");
-        }
-        return readable(caller, id);
+        JsonNode document = intake(body);
+        store.replace(id, title(document), document, clock.instant());
+        return view(catalog.readable(caller, id), BlueprintRules.check(document));
     }
 
-    /** Publishes the blueprint; from then on it never changes. Publishing it again answers the same. */
+    /** Every problem of the draft, each at a JSON Pointer into it, and the warnings. */
+    @PostMapping("/{id}/validate")
+    Validation validate(Caller caller, @PathVariable String id) {
+        return Validation.of(BlueprintRules.check(catalog.readable(caller, id).document()));
+    }
+
+    /** Checks a document without storing it. */
+    @PostMapping("/validate")
+    Validation validateDocument(Caller caller, @RequestBody JsonNode body) {
+        return Validation.of(BlueprintRules.check(intake(body)));
+    }
+
+    /**
+     * Publishes the draft as the next version (400 {@code invalid-blueprint} with every error when
+     * it has any); publishing an unchanged draft again answers its latest version.
+     */
     @PostMapping("/{id}/publish")
-    Blueprint publish(Caller caller, @PathVariable String id) {
-        administrable(caller, id);
-        store.publish(id, clock.instant());
-        return readable(caller, id);
-    }
-
-    private Blueprint readable(Caller caller, String id) {
-        if (!id.matches("[0-9a-f]{32}")) {
-            throw ApiException.badRequest("invalid-blueprint-id", "A blueprint id is 32 lower-case hex digits");
+    ResponseEntity<VersionView> publish(Caller caller, @PathVariable String id) {
+        BlueprintStore.Draft draft = administrable(caller, id);
+        BlueprintRules.Report report = BlueprintRules.check(draft.document());
+        if (!report.valid()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-blueprint", "Invalid request", report.errors().size()
+                    + " problem(s) stop this blueprint from being published; the first: " + report.errors().get(0).pointer() + " "
+                    + report.errors().get(0).message(), Map.of("errors", report.errors(), "warnings", report.warnings()));
         }
-        Blueprint blueprint = store.find(id).orElseThrow(() -> ApiException.notFound("blueprint"));
-        Access.requireActingFor(caller, blueprint.organizationId(), READ_SCOPE, "blueprint");
-        return blueprint;
+        BlueprintStore.Version version = store.publish(draft, caller.subject(), clock.instant());
+        return ResponseEntity.status(version.version() > draft.latestVersion() ? HttpStatus.CREATED : HttpStatus.OK)
+                .location(URI.create("/api/blueprints/" + id + "/versions/" + version.version())).body(VersionView.of(version));
     }
 
-    private Blueprint administrable(Caller caller, String id) {
-        Blueprint blueprint = readable(caller, id);
+    @GetMapping("/{id}/versions")
+    List<VersionSummary> versions(Caller caller, @PathVariable String id) {
+        catalog.readable(caller, id);
+        return store.versions(id).stream().map(v -> new VersionSummary(v.version(), v.title(), v.publishedBy(), v.publishedAt())).toList();
+    }
+
+    @GetMapping("/{id}/versions/{version}")
+    VersionView version(Caller caller, @PathVariable String id, @PathVariable String version) {
+        return VersionView.of(catalog.readableVersion(caller, id, versionNumber(version)));
+    }
+
+    static int versionNumber(String text) {
+        if (text == null || !text.matches("[1-9][0-9]{0,8}")) {
+            throw ApiException.badRequest("invalid-version", "A version is a whole number from 1");
+        }
+        return Integer.parseInt(text);
+    }
+
+    /**
+     * The blueprint a request body holds: a JSON object, or the reference's template wrapper whose
+     * {@code template} holds no JSON-e; it must have a title to be listed by.
+     */
+    private static JsonNode intake(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-blueprint", "Invalid request", "A blueprint is a JSON object",
+                    Map.of("errors", List.of(new Problem("", "a blueprint is a JSON object"))));
+        }
+        BlueprintRules.Unwrapped unwrapped = BlueprintRules.unwrap(body);
+        if (!unwrapped.jsonE().isEmpty()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "json-e-template", "Invalid request", "The template holds JSON-e expressions, "
+                    + "which Cairn does not evaluate: evaluate the template first and send the blueprint it gives (first at "
+                    + unwrapped.jsonE().get(0).pointer() + ")", Map.of("errors", unwrapped.jsonE()));
+        }
+        JsonNode document = unwrapped.blueprint();
+        String title = document.path("title").isString() ? document.path("title").stringValue().strip() : "";
+        if (title.length() < 3 || title.length() > 200) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-blueprint", "Invalid request", "A blueprint needs a title of 3 to 200 "
+                    + "characters", Map.of("errors", List.of(new Problem("/title", "title must be a string of 3 to 200 characters"))));
+        }
+        return document;
+    }
+
+    private static String title(JsonNode document) {
+        return document.path("title").stringValue().strip();
+    }
+
+    private static void requireDesigner(Caller caller) {
         Access.requireUser(caller);
-        Access.requireAdministrator(caller);
-        return blueprint;
+        if (!caller.isAdministrator() && !caller.hasRole(Caller.DESIGNER)) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", "This operation needs the Administrator or Designer role");
+        }
     }
 
-    private static List<Blueprint.Action> actions(BlueprintRequest request) {
-        Set<String> ids = new HashSet<>();
-        List<Blueprint.Action> actions = new ArrayList<>();
-        for (ActionRequest action : request.actions()) {
-            if (!ids.add(action.id())) {
-                throw ApiException.badRequest("duplicate-action", "Action id '" + action.id() + "' appears twice");
-            }
-            String problem = DataSchema.problemWith(action.dataSchema());
-            if (problem != null) {
-                throw ApiException.badRequest("invalid-data-schema", "The data schema of action '" + action.id() + "' is not a valid JSON Schema: "
-                        + problem);
-            }
-            actions.add(new Blueprint.Action(action.id(), action.title(), action.dataSchema()));
-        }
-        return actions;
+    private BlueprintStore.Draft administrable(Caller caller, String id) {
+        BlueprintStore.Draft draft = catalog.readable(caller, id);
+        requireDesigner(caller);
+        return draft;
+    }
+
+    private static BlueprintView view(BlueprintStore.Draft d, BlueprintRules.Report report) {
+        return new BlueprintView(d.id(), d.organizationId(), d.title(), d.latestVersion() > 0 ? "PUBLISHED" : "DRAFT", d.latestVersion(),
+                d.document(), report == null ? null : Validation.of(report), d.createdBy(), d.createdAt(), d.updatedAt(), d.publishedAt());
     }
 }

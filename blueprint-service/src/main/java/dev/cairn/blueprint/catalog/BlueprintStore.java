@@ -7,11 +7,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.data.mongodb.MongoDatabaseFactory;
@@ -19,61 +23,109 @@ import org.springframework.stereotype.Component;
 
 import dev.cairn.platform.ledger.CanonicalJson;
 
-/** Blueprints in the {@code blueprints} collection; each action's schema is kept as its canonical JSON. */
+/**
+ * Blueprints: each organisation's drafts in {@code blueprints}, and the versions published from
+ * them in {@code blueprint_versions}, keyed {@code <blueprint id>:<version>}. A version never
+ * changes once written; the key makes two replicas publishing at the same moment write one
+ * version each number. Documents are kept as the JSON text they arrived as, so the order of
+ * calculations is kept too.
+ */
 @Component
-class BlueprintStore {
+public class BlueprintStore {
 
-    private final MongoCollection<Document> blueprints;
+    /** A draft: the document being edited, and the latest version published from it (0 before any). */
+    public record Draft(String id, String organizationId, String title, JsonNode document, int latestVersion, String createdBy,
+            Instant createdAt, Instant updatedAt, Instant publishedAt) {
+    }
+
+    /** A published version: immutable. */
+    public record Version(String blueprintId, String organizationId, int version, String title, JsonNode document, String publishedBy,
+            Instant publishedAt) {
+    }
+
+    private final MongoCollection<Document> drafts;
+    private final MongoCollection<Document> versions;
     private final JsonMapper json;
 
     BlueprintStore(MongoDatabaseFactory databases, JsonMapper json) {
-        this.blueprints = databases.getMongoDatabase().getCollection("blueprints");
+        this.drafts = databases.getMongoDatabase().getCollection("blueprints");
+        this.versions = databases.getMongoDatabase().getCollection("blueprint_versions");
         this.json = json;
+        drafts.createIndex(Indexes.ascending("organizationId", "createdAt"));
+        versions.createIndex(Indexes.ascending("blueprintId", "version"));
     }
 
-    Blueprint create(String organizationId, String title, String description, List<Blueprint.Action> actions, String createdBy, Instant now) {
-        Document document = new Document("_id", UUID.randomUUID().toString().replace("-", "")).append("organizationId", organizationId)
-                .append("title", title).append("description", description).append("status", Blueprint.Status.DRAFT.name())
-                .append("actions", actions(actions)).append("createdBy", createdBy).append("createdAt", Date.from(now))
-                .append("updatedAt", Date.from(now)).append("publishedAt", null);
-        blueprints.insertOne(document);
-        return of(document);
+    Draft create(String organizationId, String title, JsonNode document, String createdBy, Instant now) {
+        Document d = new Document("_id", UUID.randomUUID().toString().replace("-", "")).append("organizationId", organizationId)
+                .append("title", title).append("document", json.writeValueAsString(document)).append("latestVersion", 0)
+                .append("createdBy", createdBy).append("createdAt", Date.from(now)).append("updatedAt", Date.from(now))
+                .append("publishedAt", null);
+        drafts.insertOne(d);
+        return draft(d);
     }
 
-    Optional<Blueprint> find(String id) {
-        return Optional.ofNullable(blueprints.find(Filters.eq("_id", id)).first()).map(this::of);
+    public Optional<Draft> find(String id) {
+        return Optional.ofNullable(drafts.find(Filters.eq("_id", id)).first()).map(this::draft);
     }
 
-    List<Blueprint> ofOrganization(String organizationId) {
-        return blueprints.find(Filters.eq("organizationId", organizationId)).sort(Sorts.ascending("createdAt")).map(this::of)
+    List<Draft> ofOrganization(String organizationId) {
+        return drafts.find(Filters.eq("organizationId", organizationId)).sort(Sorts.ascending("createdAt")).map(this::draft)
                 .into(new ArrayList<>());
     }
 
-    /** Replaces a draft; false when it is published (or gone). */
-    boolean replaceDraft(String id, String title, String description, List<Blueprint.Action> actions, Instant now) {
-        return blueprints.updateOne(Filters.and(Filters.eq("_id", id), Filters.eq("status", Blueprint.Status.DRAFT.name())),
-                Updates.combine(Updates.set("title", title), Updates.set("description", description), Updates.set("actions", actions(actions)),
-                        Updates.set("updatedAt", Date.from(now)))).getModifiedCount() == 1;
+    void replace(String id, String title, JsonNode document, Instant now) {
+        drafts.updateOne(Filters.eq("_id", id), Updates.combine(Updates.set("title", title),
+                Updates.set("document", json.writeValueAsString(document)), Updates.set("updatedAt", Date.from(now))));
     }
 
-    /** Publishes a draft; publishing a published blueprint changes nothing. */
-    void publish(String id, Instant now) {
-        blueprints.updateOne(Filters.and(Filters.eq("_id", id), Filters.eq("status", Blueprint.Status.DRAFT.name())),
-                Updates.combine(Updates.set("status", Blueprint.Status.PUBLISHED.name()), Updates.set("publishedAt", Date.from(now)),
-                        Updates.set("updatedAt", Date.from(now))));
+    public Optional<Version> version(String blueprintId, int version) {
+        return Optional.ofNullable(versions.find(Filters.eq("_id", blueprintId + ":" + version)).first()).map(this::version);
     }
 
-    private static List<Document> actions(List<Blueprint.Action> actions) {
-        return actions.stream().map(a -> new Document("id", a.id()).append("title", a.title())
-                .append("dataSchema", CanonicalJson.string(a.dataSchema()))).toList();
+    List<Version> versions(String blueprintId) {
+        return versions.find(Filters.eq("blueprintId", blueprintId)).sort(Sorts.ascending("version")).map(this::version)
+                .into(new ArrayList<>());
     }
 
-    private Blueprint of(Document d) {
-        List<Blueprint.Action> actions = d.getList("actions", Document.class).stream()
-                .map(a -> new Blueprint.Action(a.getString("id"), a.getString("title"), json.readTree(a.getString("dataSchema")))).toList();
+    /**
+     * Publishes the draft's document as the next version, or answers the latest version when it
+     * already holds this very document (publishing again changes nothing).
+     */
+    Version publish(Draft draft, String publishedBy, Instant now) {
+        int next = draft.latestVersion() + 1;
+        while (true) {
+            Optional<Version> latest = next > 1 ? version(draft.id(), next - 1) : Optional.empty();
+            if (latest.isPresent() && CanonicalJson.string(latest.get().document()).equals(CanonicalJson.string(draft.document()))) {
+                return latest.get();
+            }
+            Document v = new Document("_id", draft.id() + ":" + next).append("blueprintId", draft.id()).append("version", next)
+                    .append("organizationId", draft.organizationId()).append("title", draft.title())
+                    .append("document", json.writeValueAsString(draft.document())).append("publishedBy", publishedBy)
+                    .append("publishedAt", Date.from(now));
+            try {
+                versions.insertOne(v);
+            } catch (MongoWriteException e) {
+                if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+                next++; // another replica published this number a moment ago: compare with it, then take the next
+                continue;
+            }
+            drafts.updateOne(Filters.and(Filters.eq("_id", draft.id()), Filters.lt("latestVersion", next)),
+                    Updates.combine(Updates.set("latestVersion", next), Updates.set("publishedAt", Date.from(now))));
+            return version(v);
+        }
+    }
+
+    private Draft draft(Document d) {
         Date published = d.getDate("publishedAt");
-        return new Blueprint(d.getString("_id"), d.getString("organizationId"), d.getString("title"), d.getString("description"),
-                Blueprint.Status.valueOf(d.getString("status")), actions, d.getString("createdBy"), d.getDate("createdAt").toInstant(),
-                d.getDate("updatedAt").toInstant(), published == null ? null : published.toInstant());
+        return new Draft(d.getString("_id"), d.getString("organizationId"), d.getString("title"), json.readTree(d.getString("document")),
+                d.getInteger("latestVersion", 0), d.getString("createdBy"), d.getDate("createdAt").toInstant(), d.getDate("updatedAt").toInstant(),
+                published == null ? null : published.toInstant());
+    }
+
+    private Version version(Document d) {
+        return new Version(d.getString("blueprintId"), d.getString("organizationId"), d.getInteger("version"), d.getString("title"),
+                json.readTree(d.getString("document")), d.getString("publishedBy"), d.getDate("publishedAt").toInstant());
     }
 }

@@ -4,37 +4,24 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
 
 import dev.cairn.platform.auth.ServiceTokenClient;
-import dev.cairn.platform.ledger.DataSchema;
 import dev.cairn.platform.http.ServiceHttp;
+import dev.cairn.platform.workflow.Workflow;
 import dev.cairn.validator.config.ValidatorProperties;
 
 /**
- * Published blueprints from the blueprint service, with each action's data schema compiled. A
- * published blueprint never changes, so it is kept once fetched (the 1,000 most recently used).
+ * Published blueprint versions from the blueprint service, compiled for replaying workflow
+ * steps. A version never changes, so it is kept once fetched (the 1,000 most recently used).
  */
 @Component
 public class BlueprintClient {
 
-    /** A published blueprint: its organisation and its actions' schemas by action id. */
-    public record Published(String id, String organizationId, Map<String, DataSchema> actions) {
-    }
-
-    /** What the blueprint service says about a blueprint id. */
-    public interface Lookup {
-        record Found(Published blueprint) implements Lookup {
-        }
-
-        record Draft(String organizationId) implements Lookup {
-        }
-
-        record Unknown() implements Lookup {
-        }
+    /** A published version: the organisation it belongs to, and its rules. */
+    public record Published(String blueprintId, int version, String organizationId, Workflow workflow) {
     }
 
     private static final int KEPT = 1000;
@@ -51,34 +38,27 @@ public class BlueprintClient {
         this.http = new ServiceHttp("blueprint-service", properties.blueprintUris(), tokens, json);
     }
 
-    public Lookup find(String blueprintId) {
+    /** The published version, or empty when the blueprint or the version does not exist. */
+    public Optional<Published> version(String blueprintId, int version) {
+        String key = blueprintId + ":" + version;
         synchronized (published) {
-            Published known = published.get(blueprintId);
+            Published known = published.get(key);
             if (known != null) {
-                return new Lookup.Found(known);
+                return Optional.of(known);
             }
         }
-        ServiceHttp.Answer answer = http.get("/api/blueprints/" + blueprintId);
+        ServiceHttp.Answer answer = http.get("/api/blueprints/" + blueprintId + "/versions/" + version);
         if (answer.status() == 404 || answer.status() == 400) {
-            return new Lookup.Unknown();
+            return Optional.empty();
         }
         if (!answer.ok()) {
             throw new ServiceHttp.UnreachableException("blueprint-service answered " + answer.status(), null);
         }
-        JsonNode body = answer.body();
-        if (!"PUBLISHED".equals(body.path("status").asString())) {
-            return new Lookup.Draft(body.path("organizationId").asString());
-        }
-        Map<String, DataSchema> actions = new LinkedHashMap<>();
-        body.path("actions").values().forEach(action -> actions.put(action.path("id").asString(), DataSchema.of(action.path("dataSchema"))));
-        Published found = new Published(blueprintId, body.path("organizationId").asString(), Map.copyOf(actions));
+        Published found = new Published(blueprintId, version, answer.body().path("organizationId").asString(),
+                Workflow.of(answer.body().path("blueprint")));
         synchronized (published) {
-            published.put(blueprintId, found);
+            published.put(key, found);
         }
-        return new Lookup.Found(found);
-    }
-
-    public Optional<DataSchema> schema(Published blueprint, String actionId) {
-        return Optional.ofNullable(blueprint.actions().get(actionId));
+        return Optional.of(found);
     }
 }

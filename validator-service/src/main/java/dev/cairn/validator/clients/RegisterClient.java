@@ -110,6 +110,18 @@ public class RegisterClient {
         return docketOf(http.get("/api/registers/" + id + "/dockets/" + height));
     }
 
+    /** A sealed transaction, as signed, if the register holds it. */
+    public Optional<JsonNode> transaction(String id, String txId) {
+        ServiceHttp.Answer answer = http.get("/api/registers/" + id + "/transactions/" + txId);
+        if (answer.status() == 404) {
+            return Optional.empty();
+        }
+        if (!answer.ok()) {
+            throw new ServiceHttp.UnreachableException("register-service answered " + answer.status() + " reading a transaction", null);
+        }
+        return Optional.of(answer.body().path("transaction"));
+    }
+
     /** The height at which the register sealed this transaction, if it did. */
     public Optional<Long> sealedHeight(String id, String txId) {
         ServiceHttp.Answer answer = http.get("/api/registers/" + id + "/transactions/" + txId);

@@ -14,7 +14,8 @@ import dev.cairn.platform.http.ServiceHttp;
 import dev.cairn.validator.config.ValidatorProperties;
 
 /**
- * The validators' own wallet in the wallet service: it signs dockets and genesis transactions.
+ * The validators' own wallet in the wallet service: it signs dockets and genesis transactions,
+ * and opens the validator copy of every workflow step.
  * The wallet service creates it on the first request of any replica and hands every replica the
  * same one; its private key never leaves the wallet service.
  */
@@ -51,6 +52,22 @@ public class SystemWallet {
             }
         }
         return address;
+    }
+
+    /**
+     * Opens a ciphertext made for the system wallet (a workflow step's validator copy).
+     *
+     * @return null when the wallet cannot open it (not made for it, or altered)
+     */
+    public byte[] decrypt(String ciphertext) {
+        ServiceHttp.Answer answer = http.post("/api/v1/wallets/" + address() + "/decrypt", Map.of("ciphertext", ciphertext));
+        if (answer.status() == 400) {
+            return null;
+        }
+        if (!answer.ok()) {
+            throw new ServiceHttp.UnreachableException("wallet-service answered " + answer.status() + " decrypting", null);
+        }
+        return Base64.getDecoder().decode(answer.body().path("data").asString());
     }
 
     /** A ledger signature {@code {algorithm, publicKey, value}} over the 32 bytes of a hash. */

@@ -61,8 +61,11 @@ public class Mempool {
         }
     }
 
-    /** A transaction to store. */
-    public record Accepted(String txId, String registerId, String raw, String previousTxId) {
+    /** A transaction to store; {@code instanceId} for a workflow step. */
+    public record Accepted(String txId, String registerId, String raw, String previousTxId, String instanceId) {
+        public Accepted(String txId, String registerId, String raw, String previousTxId) {
+            this(txId, registerId, raw, previousTxId, null);
+        }
     }
 
     private final MongoCollection<Document> pending;

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -22,11 +23,10 @@ import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
 import dev.cairn.platform.crypto.LedgerAddress;
 import dev.cairn.platform.ledger.CanonicalJson;
-import dev.cairn.platform.ledger.DataSchema;
 import dev.cairn.platform.ledger.LedgerHashes;
 import dev.cairn.platform.ledger.TransactionRules;
+import dev.cairn.platform.workflow.StepTransaction;
 import dev.cairn.platform.problem.ApiException;
-import dev.cairn.validator.clients.BlueprintClient;
 import dev.cairn.validator.clients.RegisterClient;
 import dev.cairn.validator.config.ValidatorProperties;
 
@@ -57,17 +57,19 @@ public class Submissions {
 
     private final Mempool mempool;
     private final RegisterClient registers;
-    private final BlueprintClient blueprints;
+    private final WorkflowSteps workflowSteps;
+    private final JsonMapper json;
     private final ValidatorProperties properties;
     private final Clock clock;
     private final Counter accepted;
     private final Counter duplicates;
 
-    public Submissions(Mempool mempool, RegisterClient registers, BlueprintClient blueprints, ValidatorProperties properties, Clock clock,
-            MeterRegistry meters) {
+    public Submissions(Mempool mempool, RegisterClient registers, WorkflowSteps workflowSteps, ValidatorProperties properties, Clock clock,
+            MeterRegistry meters, JsonMapper json) {
+        this.json = json;
         this.mempool = mempool;
         this.registers = registers;
-        this.blueprints = blueprints;
+        this.workflowSteps = workflowSteps;
         this.properties = properties;
         this.clock = clock;
         this.accepted = Counter.builder("cairn.validator.transactions.accepted").register(meters);
@@ -105,7 +107,7 @@ public class Submissions {
         if (!ids.isEmpty()) {
             mempool.find(ids).forEach(e -> stored.put(e.txId(), e));
         }
-        Map<String, String> earlier = new java.util.HashMap<>(); // txId -> register of the batch's transactions so far
+        Map<String, Candidate> earlier = new java.util.HashMap<>(); // the batch's transactions so far, by txId
         for (int i = 0; i < candidates.size(); i++) {
             Candidate candidate = candidates.get(i);
             if (candidate == null) {
@@ -114,13 +116,13 @@ public class Submissions {
             Mempool.Entry known = stored.get(candidate.accepted().txId());
             if (known != null) {
                 checked.add(new Checked(candidate.accepted(), Status.of(known)));
-                earlier.put(known.txId(), known.registerId());
+                earlier.put(known.txId(), candidate);
                 continue;
             }
             try {
                 checkFresh(candidate, earlier);
                 checked.add(new Checked(candidate.accepted(), null));
-                earlier.put(candidate.accepted().txId(), candidate.accepted().registerId());
+                earlier.put(candidate.accepted().txId(), candidate);
             } catch (ApiException e) {
                 first = first == null ? e : first;
                 problems.add(problem(i, e));
@@ -139,7 +141,7 @@ public class Submissions {
         checked.stream().filter(c -> c.known() == null).forEach(c -> fresh.putIfAbsent(c.accepted().txId(), c.accepted()));
         List<Mempool.Accepted> unique = List.copyOf(fresh.values());
         Instant now = clock.instant();
-        Set<String> known = store(unique, now);
+        Set<String> known = store(unique, roots(checked), now);
         accepted.increment(unique.size() - known.size());
         duplicates.increment(transactions.size() - (unique.size() - known.size()));
         List<Outcome> outcomes = new ArrayList<>();
@@ -166,20 +168,38 @@ public class Submissions {
         return problem;
     }
 
-    /** Claims each transaction's place after its previous one, then stores them; a claim made here is given up if storing fails. */
-    private Set<String> store(List<Mempool.Accepted> unique, Instant now) {
-        List<Mempool.Accepted> claimed = new ArrayList<>();
+    /** The first steps of workflow instances among the new transactions: txId → the instance's root key. */
+    private static Map<String, String> roots(List<Checked> checked) {
+        Map<String, String> roots = new java.util.HashMap<>();
+        for (Checked c : checked) {
+            Mempool.Accepted a = c.accepted();
+            if (c.known() == null && a.previousTxId() == null && a.instanceId() != null) {
+                roots.put(a.txId(), WorkflowSteps.instanceRoot(a.registerId(), a.instanceId()));
+            }
+        }
+        return roots;
+    }
+
+    /**
+     * Claims each transaction's place after its previous one (an instance's first step claims the
+     * instance's start), then stores them; a claim made here is given up if storing fails.
+     */
+    private Set<String> store(List<Mempool.Accepted> unique, Map<String, String> roots, Instant now) {
+        Map<String, String> claimed = new LinkedHashMap<>(); // claim key -> txId
         boolean stored = false;
         try {
             for (Mempool.Accepted a : unique) {
-                if (a.previousTxId() != null) {
-                    Mempool.Claim claim = mempool.claimSuccessor(a.previousTxId(), a.txId());
+                String key = a.previousTxId() != null ? a.previousTxId() : roots.get(a.txId());
+                if (key != null) {
+                    Mempool.Claim claim = mempool.claimSuccessor(key, a.txId());
                     if (claim.otherTxId() != null) {
-                        throw new ApiException(HttpStatus.CONFLICT, "fork", "Conflict", "Transaction " + claim.otherTxId()
-                                + " follows previous transaction " + a.previousTxId() + " already; a second successor would fork the chain");
+                        throw new ApiException(HttpStatus.CONFLICT, "fork", "Conflict", a.previousTxId() != null
+                                ? "Transaction " + claim.otherTxId() + " follows previous transaction " + a.previousTxId()
+                                        + " already; a second successor would fork the chain"
+                                : "Transaction " + claim.otherTxId() + " started this workflow instance already");
                     }
                     if (claim.created()) {
-                        claimed.add(a);
+                        claimed.put(key, a.txId());
                     }
                 }
             }
@@ -188,7 +208,7 @@ public class Submissions {
             return known;
         } finally {
             if (!stored) {
-                claimed.forEach(a -> mempool.releaseSuccessor(a.previousTxId(), a.txId()));
+                claimed.forEach(mempool::releaseSuccessor);
             }
         }
     }
@@ -243,14 +263,16 @@ public class Submissions {
         RegisterClient.RegisterInfo register = registers.register(registerId).orElseThrow(() -> ApiException.notFound("register"));
         Access.requireActingFor(caller, register.organizationId(), SUBMIT_SCOPE, "register");
         String previous = tx.path("previousTxId").isString() ? tx.path("previousTxId").stringValue() : null;
-        return new Candidate(new Mempool.Accepted(txId, registerId, raw, previous), tx, register);
+        String instanceId = StepTransaction.isWorkflowStep(tx) ? tx.path("instanceId").asString(null) : null;
+        return new Candidate(new Mempool.Accepted(txId, registerId, raw, previous, instanceId), tx, register);
     }
 
     /**
-     * The checks a transaction must pass to be stored: timing, blueprint data, previous
-     * transaction (stored already, sealed, or earlier in the same batch).
+     * The checks a transaction must pass to be stored: timing, the previous transaction (stored
+     * already and not rejected, sealed, or earlier in the same batch), and for a workflow step
+     * the workflow's rules ({@link WorkflowSteps}).
      */
-    private void checkFresh(Candidate candidate, Map<String, String> earlierInBatch) {
+    private void checkFresh(Candidate candidate, Map<String, Candidate> earlierInBatch) {
         JsonNode tx = candidate.tx();
         String registerId = candidate.accepted().registerId();
         String previous = candidate.accepted().previousTxId();
@@ -263,51 +285,46 @@ public class Submissions {
         if (timestamp.isBefore(now.minus(properties.maxAge()))) {
             throw ApiException.badRequest("transaction-expired", "The transaction is older than " + human(properties.maxAge()));
         }
-        checkBlueprint(tx, candidate.register().organizationId());
-        if (previous != null && !registerId.equals(earlierInBatch.get(previous)) && !previousExists(registerId, previous)) {
-            throw ApiException.badRequest("unknown-previous-transaction", "previousTxId " + previous + " is not a transaction of this register");
+        boolean workflow = StepTransaction.isWorkflowStep(tx);
+        JsonNode previousTx = null;
+        if (previous != null) {
+            Candidate inBatch = earlierInBatch.get(previous);
+            if (inBatch != null && inBatch.accepted().registerId().equals(registerId)) {
+                previousTx = inBatch.tx();
+            } else {
+                previousTx = previousTransaction(registerId, previous, workflow)
+                        .orElseThrow(() -> ApiException.badRequest("unknown-previous-transaction", "previousTxId " + previous
+                                + " is not a transaction of this register"));
+            }
+        }
+        if (workflow) {
+            workflowSteps.check(tx, candidate.register().organizationId(), previousTx);
         }
     }
 
     /**
-     * A transaction that names a blueprint must name a published blueprint of the register's
-     * organisation and one of its actions, and its payload must satisfy that action's data schema.
-     * Published blueprints never change, so this verdict holds until the transaction is sealed.
+     * The previous transaction of this register, if it exists and was not rejected: its content
+     * when {@code content} is asked for (the mempool's copy while pending, the register's once
+     * sealed), otherwise any non-null node.
      */
-    private void checkBlueprint(JsonNode tx, String organizationId) {
-        JsonNode blueprintId = tx.path("blueprintId");
-        if (blueprintId.isMissingNode() || blueprintId.isNull()) {
-            return;
-        }
-        if (!blueprintId.stringValue().matches("[0-9a-f]{32}")) {
-            throw ApiException.badRequest("unknown-blueprint", "blueprintId must name a published blueprint (32 lower-case hex digits)");
-        }
-        BlueprintClient.Lookup lookup = blueprints.find(blueprintId.stringValue());
-        if (lookup instanceof BlueprintClient.Lookup.Draft draft && draft.organizationId().equals(organizationId)) {
-            throw ApiException.badRequest("blueprint-not-published", "Blueprint " + blueprintId.stringValue() + " is not published");
-        }
-        if (!(lookup instanceof BlueprintClient.Lookup.Found found) || !found.blueprint().organizationId().equals(organizationId)) {
-            throw ApiException.badRequest("unknown-blueprint",
-                    "Blueprint " + blueprintId.stringValue() + " is not a blueprint of the register's organisation");
-        }
-        BlueprintClient.Published blueprint = found.blueprint();
-        String actionId = tx.path("actionId").asString("");
-        DataSchema schema = blueprints.schema(blueprint, actionId).orElseThrow(() -> ApiException.badRequest("unknown-action",
-                "Blueprint " + blueprint.id() + " has no action '" + actionId + "'"));
-        List<String> problems = schema.problems(tx.path("payload"));
-        if (!problems.isEmpty()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "data-does-not-conform", "Invalid request",
-                    "The payload does not satisfy the data schema of action '" + actionId + "': " + problems.get(0),
-                    Map.of("errors", problems));
-        }
-    }
-
-    private boolean previousExists(String registerId, String previous) {
+    private Optional<JsonNode> previousTransaction(String registerId, String previous, boolean content) {
         Optional<Mempool.Entry> entry = mempool.find(previous);
         if (entry.isPresent()) {
-            return entry.get().registerId().equals(registerId) && !Mempool.REJECTED.equals(entry.get().status());
+            Mempool.Entry e = entry.get();
+            if (!e.registerId().equals(registerId) || Mempool.REJECTED.equals(e.status())) {
+                return Optional.empty();
+            }
+            if (!content) {
+                return Optional.of(tools.jackson.databind.node.NullNode.getInstance());
+            }
+            if (e.raw() != null) {
+                return Optional.of(json.readTree(e.raw()));
+            }
         }
-        return registers.sealedHeight(registerId, previous).isPresent();
+        if (!content) {
+            return registers.sealedHeight(registerId, previous).map(h -> tools.jackson.databind.node.NullNode.getInstance());
+        }
+        return registers.transaction(registerId, previous);
     }
 
     /** 24h, 30s, 0.1s: a duration as people write it. */

@@ -16,7 +16,8 @@ import dev.cairn.validator.mempool.Mempool;
 
 /**
  * Rejecting a pending transaction: its status becomes {@code rejected} with the reason, and a
- * {@code TransactionRejected} event goes out on the Redis channel
+ * {@code TransactionRejected} event ({@code registerId, txId, reason, at}, and the workflow's
+ * {@code instanceId} when the transaction has one) goes out on the Redis channel
  * {@code cairn:validator-events:<registerId>} (best effort; the status is the record).
  */
 @Component
@@ -50,6 +51,12 @@ class Rejections {
             ObjectNode event = json.createObjectNode();
             event.put("type", "TransactionRejected").put("registerId", entry.registerId()).put("txId", entry.txId()).put("reason", reason)
                     .put("at", clock.instant().toString());
+            if (entry.raw() != null) {
+                String instanceId = json.readTree(entry.raw()).path("instanceId").asString(null);
+                if (instanceId != null) {
+                    event.put("instanceId", instanceId); // so that the blueprint service finds the step without a search
+                }
+            }
             redis.convertAndSend(CHANNEL_PREFIX + entry.registerId(), json.writeValueAsString(event));
         } catch (RuntimeException e) {
             log.warn("Could not publish the rejection of {}: {}", entry.txId(), e.getMessage());
