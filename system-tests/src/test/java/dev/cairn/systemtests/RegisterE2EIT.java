@@ -1,16 +1,10 @@
 package dev.cairn.systemtests;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,8 +49,9 @@ class RegisterE2EIT {
         String registerId = Json.field(created.body(), "id");
         LedgerFixture fixture = new LedgerFixture();
 
-        EventFollower follower = new EventFollower(registerId);
-        follower.connect();
+        // as a browser does: through nginx and the gateway
+        StreamFollower follower = new StreamFollower(cluster.frontUrl().replaceFirst("^http", "ws") + "/ws/registers", admin,
+                "\"registerId\":\"" + registerId + "\"").connect();
 
         // a validator seals the genesis docket; this test then writes dockets as a validator would
         await().atMost(Duration.ofSeconds(30)).until(() -> "ONLINE".equals(Json.field(front.get("/api/registers/" + registerId, admin).body(), "status")));
@@ -95,12 +90,12 @@ class RegisterE2EIT {
 
         long headSeq = Json.read(front.get("/api/registers/" + registerId + "/events?afterSeq=0&limit=1", admin).body()).path("headSeq").asLong();
         assertThat(headSeq).isEqualTo(31 * 2 + 91);
-        await().atMost(Duration.ofSeconds(30)).until(() -> follower.seqs.size() >= headSeq);
+        await().atMost(Duration.ofSeconds(30)).until(() -> follower.events.size() >= headSeq);
         List<Long> expected = new ArrayList<>();
         for (long seq = 1; seq <= headSeq; seq++) {
             expected.add(seq);
         }
-        assertThat(follower.seqs).as("every event once, in order, across reconnections").isEqualTo(expected);
+        assertThat(follower.seqs()).as("every event once, in order, across reconnections").isEqualTo(expected);
         follower.close();
     }
 
@@ -121,83 +116,6 @@ class RegisterE2EIT {
             failed++;
             assertThat(System.nanoTime()).as("docket stored within 30 s").isLessThan(deadline);
             Thread.sleep(200);
-        }
-    }
-
-    /** Follows a register's events over the WebSocket, and resubscribes after the last one it saw when the connection drops. */
-    private final class EventFollower implements WebSocket.Listener {
-        final List<Long> seqs = new CopyOnWriteArrayList<>();
-        private final String registerId;
-        private final AtomicLong last = new AtomicLong();
-        private final StringBuilder partial = new StringBuilder();
-        private volatile WebSocket socket;
-        private volatile boolean closing;
-
-        EventFollower(String registerId) {
-            this.registerId = registerId;
-        }
-
-        void connect() {
-            String ws = cluster.frontUrl().replaceFirst("^http", "ws") + "/ws/registers";
-            for (int attempt = 0; attempt < 50 && !closing; attempt++) {
-                try {
-                    // as a browser does: the token offered as a subprotocol, through nginx and the gateway
-                    socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("cairn.bearer", admin)
-                            .buildAsync(URI.create(ws), this).get(10, TimeUnit.SECONDS);
-                    socket.sendText("{\"type\":\"subscribe\",\"registerId\":\"" + registerId + "\",\"afterSeq\":" + last.get() + "}", true).get();
-                    return;
-                } catch (Exception e) {
-                    sleep();
-                }
-            }
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean lastPart) {
-            partial.append(data);
-            if (lastPart) {
-                JsonNode frame = Json.read(partial.toString());
-                partial.setLength(0);
-                if ("event".equals(frame.path("type").asString())) {
-                    long seq = frame.path("event").path("seq").asLong();
-                    seqs.add(seq);
-                    last.set(seq);
-                }
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            reconnect();
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            reconnect();
-        }
-
-        private void reconnect() {
-            if (!closing) {
-                Thread thread = new Thread(this::connect, "event-follower-reconnect");
-                thread.setDaemon(true);
-                thread.start();
-            }
-        }
-
-        void close() {
-            closing = true;
-            socket.abort();
-        }
-
-        private void sleep() {
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

@@ -154,46 +154,6 @@ class ValidatorE2EIT {
     }
 
     @Test
-    void blueprintDataIsCheckedAgainstThePublishedSchemaBeforeItIsAccepted() {
-        String registerId = onlineRegister("Blueprints");
-        String blueprint = "{\"title\":\"Orders\",\"actions\":[{\"id\":\"order\",\"dataSchema\":{\"type\":\"object\","
-                + "\"required\":[\"item\",\"quantity\"],\"properties\":{\"item\":{\"type\":\"string\",\"minLength\":1},"
-                + "\"quantity\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":100}}}}]}";
-        HttpResponse<String> drafted = front.post("/api/blueprints", admin, JSON, blueprint);
-        assertThat(drafted.statusCode()).as(drafted.body()).isEqualTo(201);
-        String blueprintId = Json.field(drafted.body(), "id");
-        LedgerFixture client = new LedgerFixture();
-        ObjectNode order = client.blueprintAction(registerId, blueprintId, "order",
-                LedgerFixture.JSON.createObjectNode().put("item", "spade").put("quantity", 3));
-
-        HttpResponse<String> beforePublishing = front.post("/api/v1/transactions", admin, JSON, order.toString());
-        assertThat(beforePublishing.statusCode()).isEqualTo(400);
-        assertThat(Json.field(beforePublishing.body(), "type")).endsWith("/blueprint-not-published");
-        assertNotStored(registerId, order.path("txId").asString());
-
-        assertThat(front.post("/api/blueprints/" + blueprintId + "/publish", admin, JSON, "").statusCode()).isEqualTo(200);
-        HttpResponse<String> accepted = front.post("/api/v1/transactions", admin, JSON, order.toString());
-        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        awaitSealed(registerId, order.path("txId").asString());
-
-        ObjectNode tooMany = client.blueprintAction(registerId, blueprintId, "order",
-                LedgerFixture.JSON.createObjectNode().put("item", "spade").put("quantity", 1000));
-        HttpResponse<String> refused = front.post("/api/v1/transactions", admin, JSON, tooMany.toString());
-        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
-        assertThat(Json.field(refused.body(), "type")).endsWith("/data-does-not-conform");
-        assertThat(Json.read(refused.body()).path("errors").get(0).asString()).contains("quantity");
-        assertNotStored(registerId, tooMany.path("txId").asString());
-
-        ObjectNode unknownAction = client.blueprintAction(registerId, blueprintId, "refund", LedgerFixture.JSON.createObjectNode());
-        HttpResponse<String> noSuchAction = front.post("/api/v1/transactions", admin, JSON, unknownAction.toString());
-        assertThat(Json.field(noSuchAction.body(), "type")).endsWith("/unknown-action");
-        ObjectNode unknownBlueprint = client.blueprintAction(registerId, "ab".repeat(16), "order",
-                LedgerFixture.JSON.createObjectNode().put("item", "spade").put("quantity", 3));
-        HttpResponse<String> noSuchBlueprint = front.post("/api/v1/transactions", admin, JSON, unknownBlueprint.toString());
-        assertThat(Json.field(noSuchBlueprint.body(), "type")).endsWith("/unknown-blueprint");
-    }
-
-    @Test
     void everyAcknowledgedTransactionIsSealedExactlyOnceWhileLeadersAreKilled() throws Exception {
         List<String> registers = new ArrayList<>();
         for (int i = 0; i < REGISTERS; i++) {

@@ -42,15 +42,6 @@ public final class LedgerFixture {
         return sign(tx, "txId", LedgerHashes.transactionId(tx), walletKey);
     }
 
-    /** An action of a published blueprint, carrying {@code payload} as its data. */
-    public ObjectNode blueprintAction(String registerId, String blueprintId, String actionId, JsonNode payload) {
-        ObjectNode tx = JSON.createObjectNode();
-        tx.put("registerId", registerId).put("type", "action").put("sender", sender);
-        tx.put("blueprintId", blueprintId).put("instanceId", "inst-" + UUID.randomUUID()).put("actionId", actionId).set("payload", payload);
-        tx.put("timestamp", Instant.now().toString());
-        return sign(tx, "txId", LedgerHashes.transactionId(tx), walletKey);
-    }
-
     /** Re-signs a transaction after a test changed it, as its sender would. */
     public ObjectNode resign(ObjectNode tx) {
         tx.remove("txId");

@@ -160,8 +160,8 @@ public class ActionExecutor {
                 if (same.isPresent()) {
                     return answer(current, workflow, submission.ensureSubmitted(same.get()));
                 }
-                if (!prior.active() || !InstanceState.ACTIVE.equals(current.state())) {
-                    throw ApiException.conflict("instance-not-active", "The instance is " + (prior.active() ? current.state() : prior.status()));
+                if (!InstanceState.ACTIVE.equals(current.state())) {
+                    throw ApiException.conflict("instance-not-active", "The instance is " + current.state());
                 }
                 throw ApiException.conflict("action-not-current", open == null ? "Action " + actionId + " is not one the instance waits for"
                         : "Action " + actionId + " becomes current once the step before it is sealed");

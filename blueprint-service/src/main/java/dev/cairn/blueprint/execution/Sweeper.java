@@ -1,17 +1,14 @@
 package dev.cairn.blueprint.execution;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
 
 import com.mongodb.ErrorCategory;
-import com.mongodb.MongoCommandException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -84,18 +81,20 @@ class Sweeper {
     /** Takes or renews the lease; false while another replica holds it. */
     private boolean lease() {
         Instant now = clock.instant();
-        Duration ttl = properties.sweepInterval().multipliedBy(3);
+        Date until = Date.from(now.plus(properties.sweepInterval().multipliedBy(3)));
+        if (leases.updateOne(Filters.and(Filters.eq("_id", LEASE), Filters.or(Filters.eq("holder", holder), Filters.lt("expiresAt", Date.from(now)))),
+                Updates.combine(Updates.set("holder", holder), Updates.set("expiresAt", until))).getMatchedCount() == 1) {
+            return true;
+        }
+        if (leases.find(Filters.eq("_id", LEASE)).first() != null) {
+            return false; // another replica holds it
+        }
         try {
-            leases.findOneAndUpdate(
-                    Filters.and(Filters.eq("_id", LEASE), Filters.or(Filters.eq("holder", holder), Filters.lt("expiresAt", Date.from(now)))),
-                    Updates.combine(Updates.set("holder", holder), Updates.set("expiresAt", Date.from(now.plus(ttl)))),
-                    new FindOneAndUpdateOptions().upsert(true));
-            return true; // matched (ours, or expired) or inserted
-
-        } catch (MongoWriteException | MongoCommandException e) {
-            if (e instanceof MongoWriteException w && w.getError().getCategory() == ErrorCategory.DUPLICATE_KEY
-                    || e instanceof MongoCommandException c && c.getErrorCode() == 11000) {
-                return false; // held by another replica: the upsert found no match and could not insert
+            leases.insertOne(new Document("_id", LEASE).append("holder", holder).append("expiresAt", until));
+            return true;
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+                return false; // another replica took it first
             }
             throw e;
         }

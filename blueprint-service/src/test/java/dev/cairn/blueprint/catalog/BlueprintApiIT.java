@@ -1,7 +1,14 @@
 package dev.cairn.blueprint.catalog;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -21,14 +28,11 @@ import dev.cairn.testsupport.TestStores;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Drafting, checking and publishing blueprints, on two replicas sharing one MongoDB. */
+/** Drafting, checking and publishing blueprints in the reference's model, on two replicas sharing one MongoDB. */
 class BlueprintApiIT {
 
     private static final JwksServer JWKS = new JwksServer();
     private static final String ORG = UUID.randomUUID().toString();
-    private static final String PAYMENT = "{\"title\":\"Payments\",\"actions\":[{\"id\":\"pay\",\"title\":\"Pay\",\"dataSchema\":"
-            + "{\"type\":\"object\",\"required\":[\"amount\"],\"properties\":{\"amount\":{\"type\":\"integer\",\"minimum\":1}},"
-            + "\"additionalProperties\":false}}]}";
     private static MongoServer mongo;
     private static ConfigurableApplicationContext first;
     private static ConfigurableApplicationContext second;
@@ -56,53 +60,106 @@ class BlueprintApiIT {
         JWKS.close();
     }
 
+    private static String sample(String name) throws Exception {
+        return Files.readString(Path.of("..", "samples", "blueprints", name + ".json"));
+    }
+
     @Test
-    void aPublishedBlueprintIsReadableByTheValidatorAndNeverChanges() {
-        HttpResponse<String> created = call(first, "POST", "/api/blueprints", admin, PAYMENT);
+    void eachPublicationIsAnImmutableVersionThatTheValidatorsCanRead() throws Exception {
+        String permit = sample("permit");
+        HttpResponse<String> created = call(first, "POST", "/api/blueprints", admin, permit);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         JsonNode draft = json(created);
         String id = draft.path("id").asString();
         assertThat(draft.path("status").asString()).isEqualTo("DRAFT");
-        assertThat(draft.path("actions").get(0).path("dataSchema").path("required").get(0).asString()).isEqualTo("amount");
+        assertThat(draft.path("validation").path("valid").asBoolean()).isTrue();
+        assertThat(draft.path("validation").path("warnings").get(0).path("message").asString()).startsWith("cycle");
+        assertThat(draft.path("blueprint").path("actions").get(1).path("rejectionConfig").path("targetActionId").asInt()).isZero();
 
-        String changed = PAYMENT.replace("\"minimum\":1", "\"minimum\":5");
+        HttpResponse<String> v1 = call(second, "POST", "/api/blueprints/" + id + "/publish", admin, null);
+        assertThat(v1.statusCode()).as(v1.body()).isEqualTo(201);
+        assertThat(json(v1).path("version").asInt()).isEqualTo(1);
+        HttpResponse<String> unchanged = call(first, "POST", "/api/blueprints/" + id + "/publish", admin, null);
+        assertThat(unchanged.statusCode()).as("publishing an unchanged draft answers its version").isEqualTo(200);
+        assertThat(json(unchanged).path("version").asInt()).isEqualTo(1);
+
+        String changed = permit.replace("\"maximum\": 50", "\"maximum\": 20");
+        assertThat(changed).isNotEqualTo(permit);
         assertThat(call(second, "PUT", "/api/blueprints/" + id, admin, changed).statusCode()).isEqualTo(200);
-        JsonNode published = json(call(second, "POST", "/api/blueprints/" + id + "/publish", admin, null));
-        assertThat(published.path("status").asString()).isEqualTo("PUBLISHED");
-        assertThat(published.path("publishedAt").isString()).isTrue();
-        assertThat(json(call(first, "POST", "/api/blueprints/" + id + "/publish", admin, null))).isEqualTo(published);
-        HttpResponse<String> afterPublishing = call(first, "PUT", "/api/blueprints/" + id, admin, PAYMENT);
-        assertThat(afterPublishing.statusCode()).isEqualTo(409);
-        assertThat(afterPublishing.body()).contains("blueprint-published");
+        assertThat(json(call(first, "POST", "/api/blueprints/" + id + "/publish", admin, null)).path("version").asInt()).isEqualTo(2);
 
         String validator = JWKS.serviceToken("validator-service", null, "blueprint:read register:read");
-        JsonNode seen = json(call(second, "GET", "/api/blueprints/" + id, validator, null));
-        assertThat(seen.path("actions").get(0).path("dataSchema").path("properties").path("amount").path("minimum").asInt()).isEqualTo(5);
+        JsonNode one = json(call(second, "GET", "/api/blueprints/" + id + "/versions/1", validator, null));
+        JsonNode two = json(call(first, "GET", "/api/blueprints/" + id + "/versions/2", validator, null));
+        assertThat(one.path("blueprint").toString()).contains("\"maximum\":50");
+        assertThat(two.path("blueprint").toString()).contains("\"maximum\":20");
+        assertThat(one.path("organizationId").asString()).isEqualTo(ORG);
+        assertThat(json(call(first, "GET", "/api/blueprints/" + id + "/versions", admin, null))).extracting(v -> v.path("version").asInt())
+                .containsExactly(1, 2);
+        assertThat(json(call(first, "GET", "/api/blueprints/" + id, admin, null)).path("latestVersion").asInt()).isEqualTo(2);
+        assertThat(call(first, "GET", "/api/blueprints/" + id + "/versions/3", admin, null).statusCode()).isEqualTo(404);
+        assertThat(call(first, "GET", "/api/blueprints/" + id + "/versions/zero", admin, null).statusCode()).isEqualTo(400);
 
         String stranger = JWKS.userToken("stranger-" + UUID.randomUUID(), UUID.randomUUID().toString(), "Administrator");
         assertThat(call(first, "GET", "/api/blueprints/" + id, stranger, null).statusCode()).isEqualTo(404);
+        assertThat(call(first, "GET", "/api/blueprints/" + id + "/versions/1", stranger, null).statusCode()).isEqualTo(404);
         assertThat(call(first, "POST", "/api/blueprints/" + id + "/publish", stranger, null).statusCode()).isEqualTo(404);
         String member = JWKS.userToken("member-" + UUID.randomUUID(), ORG);
         assertThat(call(first, "GET", "/api/blueprints/" + id, member, null).statusCode()).isEqualTo(200);
-        assertThat(call(first, "POST", "/api/blueprints", member, PAYMENT).statusCode()).isEqualTo(403);
+        assertThat(call(first, "POST", "/api/blueprints", member, permit).statusCode()).isEqualTo(403);
     }
 
     @Test
-    void aBlueprintWithABrokenSchemaOrTwoActionsOfOneIdIsRefused() {
+    void replicasPublishingAtOnceWriteOneVersion() throws Exception {
+        String id = json(call(first, "POST", "/api/blueprints", admin, sample("purchase-order"))).path("id").asString();
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                ConfigurableApplicationContext replica = i % 2 == 0 ? first : second;
+                answers.add(pool.submit(() -> call(replica, "POST", "/api/blueprints/" + id + "/publish", admin, null)));
+            }
+            for (Future<HttpResponse<String>> answer : answers) {
+                assertThat(json(answer.get()).path("version").asInt()).isEqualTo(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(json(call(second, "GET", "/api/blueprints/" + id + "/versions", admin, null))).hasSize(1);
+    }
+
+    @Test
+    void validateListsEveryProblemAtItsPointerAndPublishingRefusesThem() {
         String otherAdmin = JWKS.userToken("admin-" + UUID.randomUUID(), UUID.randomUUID().toString(), "Administrator");
-        assertThat(json(call(first, "GET", "/api/blueprints", otherAdmin, null)).size()).isZero();
-        assertProblem(call(first, "POST", "/api/blueprints", otherAdmin, PAYMENT.replace("\"type\":\"integer\"", "\"type\":\"whole number\"")),
-                "invalid-data-schema");
-        assertProblem(call(first, "POST", "/api/blueprints", otherAdmin, PAYMENT.replace("\"minimum\":1", "\"minimum\":\"one\"")),
-                "invalid-data-schema");
-        String twice = PAYMENT.replace("]}", ",{\"id\":\"pay\",\"dataSchema\":true}]}");
-        assertProblem(call(first, "POST", "/api/blueprints", otherAdmin, twice), "duplicate-action");
-        assertThat(call(first, "POST", "/api/blueprints", otherAdmin, "{\"title\":\"No actions\",\"actions\":[]}").statusCode())
-                .isEqualTo(400);
-        assertThat(call(first, "POST", "/api/blueprints", otherAdmin, PAYMENT.replace("\"id\":\"pay\"", "\"id\":\"pay now!\""))
-                .statusCode()).isEqualTo(400);
+        String broken = "{\"title\":\"Broken\",\"participants\":[{\"id\":\"a\"},{\"id\":\"b\"}],\"actions\":[{\"id\":0,\"sender\":\"c\","
+                + "\"isStartingAction\":true,\"dataSchemas\":[{\"type\":\"whole number\"}],\"routes\":[{\"id\":\"r\",\"nextActionIds\":[3],"
+                + "\"condition\":{\"nope\":[1]}}],\"target\":\"b\"}]}";
+        HttpResponse<String> created = call(first, "POST", "/api/blueprints", otherAdmin, broken);
+        assertThat(created.statusCode()).as("a draft may be saved with problems").isEqualTo(201);
+        String id = json(created).path("id").asString();
+        JsonNode report = json(call(second, "POST", "/api/blueprints/" + id + "/validate", otherAdmin, null));
+        assertThat(report.path("valid").asBoolean()).isFalse();
+        assertThat(report.path("errors")).extracting(e -> e.path("pointer").asString()).containsExactlyInAnyOrder("/actions/0/sender",
+                "/actions/0/dataSchemas/0", "/actions/0/routes/0/nextActionIds/0", "/actions/0/routes/0/condition");
+        assertThat(report.path("warnings")).extracting(w -> w.path("pointer").asString()).contains("/actions/0/target");
+        HttpResponse<String> publish = call(first, "POST", "/api/blueprints/" + id + "/publish", otherAdmin, null);
+        assertThat(publish.statusCode()).isEqualTo(400);
+        assertThat(json(publish).path("type").asString()).endsWith("/invalid-blueprint");
+        assertThat(json(publish).path("errors")).hasSize(4);
+        assertThat(call(first, "GET", "/api/blueprints/" + id + "/versions", otherAdmin, null).body()).isEqualTo("[]");
+
+        assertProblem(call(first, "POST", "/api/blueprints", otherAdmin, "[]"), "invalid-blueprint");
+        assertProblem(call(first, "POST", "/api/blueprints", otherAdmin, "{\"title\":\"x\"}"), "invalid-blueprint");
+        assertProblem(call(first, "POST", "/api/blueprints", otherAdmin, "{\"title\": "), "malformed-request");
+        assertProblem(call(first, "POST", "/api/blueprints", otherAdmin, "{\"title\":\"Wrapped\",\"template\":{\"title\":\"${name}\"}}"),
+                "json-e-template");
         assertThat(call(first, "GET", "/api/blueprints/not-an-id", otherAdmin, null).statusCode()).isEqualTo(400);
-        assertThat(json(call(second, "GET", "/api/blueprints", otherAdmin, null)).size()).as("nothing stored by refused requests").isZero();
+        assertThat(json(call(second, "GET", "/api/blueprints", otherAdmin, null))).as("only the one draft was stored").hasSize(1);
+
+        JsonNode wrapped = json(call(first, "POST", "/api/blueprints/validate", otherAdmin,
+                "{\"title\":\"Wrapped\",\"template\":{\"title\":\"Two steps\",\"participants\":[{\"id\":\"a\"},{\"id\":\"b\"}],"
+                        + "\"actions\":[{\"id\":0,\"sender\":\"a\",\"isStartingAction\":true}]}}"));
+        assertThat(wrapped.path("valid").asBoolean()).as(wrapped.toString()).isTrue();
     }
 
     private static void assertProblem(HttpResponse<String> response, String type) {
