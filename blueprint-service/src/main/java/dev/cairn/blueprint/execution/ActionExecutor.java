@@ -54,6 +54,8 @@ import dev.cairn.platform.workflow.Workflow;
 public class ActionExecutor {
 
     private static final int ATTEMPTS = 8;
+    /** What an organisation's integration (a service token) needs to start instances and act in them. */
+    public static final String EXECUTE_SCOPE = "blueprint:execute";
 
     /** What an execution or rejection answers. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -124,6 +126,7 @@ public class ActionExecutor {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw ApiException.badRequest("invalid-idempotency-key", "idempotencyKey is 1 to 200 characters");
         }
+        requireActor(caller);
         InstanceStore.Instance instance = access.find(instanceId);
         InstanceAccess.Viewer viewer = access.viewer(caller, token, instance);
         Workflow workflow = catalog.workflow(instance.blueprintId(), instance.version());
@@ -225,6 +228,14 @@ public class ActionExecutor {
             WalletDirectory.PublicKey key = keys.get(address);
             return wallets.encrypt(key != null ? key : wallets.publicKey(address), plaintext);
         };
+    }
+
+    /** A user, or an integration's service token with {@value #EXECUTE_SCOPE}. */
+    public static void requireActor(Caller caller) {
+        if (caller.isService() && !caller.hasScope(EXECUTE_SCOPE)) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", "This operation needs a user's token or scope '"
+                    + EXECUTE_SCOPE + "'");
+        }
     }
 
     private static long openedBy(InstanceState.Token token) {

@@ -20,8 +20,8 @@ import dev.cairn.blueprint.catalog.Catalog;
 import dev.cairn.blueprint.clients.RegisterDirectory;
 import dev.cairn.blueprint.clients.WalletDirectory;
 import dev.cairn.blueprint.events.Notifications;
+import dev.cairn.blueprint.execution.ActionExecutor;
 import dev.cairn.blueprint.execution.StepProgress;
-import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
 import dev.cairn.platform.crypto.LedgerAddress;
 import dev.cairn.platform.problem.ApiException;
@@ -63,7 +63,7 @@ public class InstanceService {
      * or the blueprint's own {@code walletAddress} for the participant.
      */
     public InstanceStore.Instance create(Caller caller, String blueprintId, Integer version, String registerId, Map<String, String> requested) {
-        Access.requireUser(caller);
+        ActionExecutor.requireActor(caller);
         BlueprintStore.Draft draft = catalog.readable(caller, blueprintId);
         if (draft.latestVersion() == 0) {
             throw ApiException.conflict("blueprint-not-published", "The blueprint has no published version yet");
