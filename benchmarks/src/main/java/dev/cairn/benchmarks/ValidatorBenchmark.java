@@ -41,14 +41,14 @@ import static dev.cairn.benchmarks.BenchHttp.post;
  */
 public final class ValidatorBenchmark {
 
-    private static final int REGISTERS = 4;
+    static final int REGISTERS = 4;
     private static final int BATCH = 100;
     private static final int OPEN_LOOP_BATCH = 10;
 
     private ValidatorBenchmark() {
     }
 
-    private record Throughput(int transactions, double acceptedPerSecond, double sealedPerSecond, int retried) {
+    record Throughput(int transactions, double acceptedPerSecond, double sealedPerSecond, int retried) {
     }
 
     private record Latency(int transactions, int unsealed, int failedRequests, double p50, double p90, double p99, double max) {
@@ -123,7 +123,7 @@ public final class ValidatorBenchmark {
     }
 
     /** The cluster's addresses, a signed-in administrator, registers, and their event followers. */
-    private record Setup(String gateway, String admin, List<String> registers, Map<String, Long> confirmed, LedgerFixture fixture) {
+    record Setup(String gateway, String admin, List<String> registers, Map<String, Long> confirmed, LedgerFixture fixture) {
 
         static Setup of(LocalCluster cluster) throws Exception {
             String gateway = cluster.gatewayUrls().get(0);
@@ -164,7 +164,7 @@ public final class ValidatorBenchmark {
         }
     }
 
-    private static Throughput throughput(Setup setup, int transactions) throws Exception {
+    static Throughput throughput(Setup setup, int transactions) throws Exception {
         List<List<String>> batches = setup.batches(transactions, BATCH);
         List<String> ids = txIds(batches);
         ExecutorService clients = Executors.newFixedThreadPool(REGISTERS);
@@ -262,14 +262,18 @@ public final class ValidatorBenchmark {
                 sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
     }
 
-    /** When the last of these transactions was confirmed (System.nanoTime), or -1 if some were not within the time. */
     private static long awaitConfirmed(Setup setup, List<String> ids, Duration within) throws InterruptedException {
+        return awaitConfirmed(setup.confirmed(), ids, within);
+    }
+
+    /** When the last of these transactions was confirmed (System.nanoTime), or -1 if some were not within the time. */
+    static long awaitConfirmed(Map<String, Long> confirmed, List<String> ids, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
             long last = 0;
             boolean all = true;
             for (String id : ids) {
-                Long at = setup.confirmed().get(id);
+                Long at = confirmed.get(id);
                 if (at == null) {
                     all = false;
                     break;
@@ -298,7 +302,8 @@ public final class ValidatorBenchmark {
         return "{\"transactions\":[" + String.join(",", transactions) + "]}";
     }
 
-    private static double ms(long[] sorted, double quantile) {
+    /** A quantile of nanosecond latencies, in milliseconds. */
+    static double ms(long[] sorted, double quantile) {
         if (sorted.length == 0) {
             return 0;
         }
@@ -306,7 +311,7 @@ public final class ValidatorBenchmark {
     }
 
     /** Records when each TransactionConfirmed event of the register arrives. */
-    private static void follow(String ws, String token, String registerId, Map<String, Long> confirmed) throws Exception {
+    static void follow(String ws, String token, String registerId, Map<String, Long> confirmed) throws Exception {
         WebSocket.Listener listener = new WebSocket.Listener() {
             private final StringBuilder partial = new StringBuilder();
 
@@ -332,12 +337,12 @@ public final class ValidatorBenchmark {
     }
 
     /** A flight recording of one replica, started with jcmd; {@link #summary} stops it and names the hottest classes. */
-    private record Profile(String name, long pid, Path file) {
+    record Profile(String name, long pid, Path file) {
 
         static List<Profile> start(LocalCluster cluster, Path directory, String... services) throws Exception {
             List<Profile> profiles = new ArrayList<>();
             for (String service : services) {
-                long pid = cluster.replicas(service).get(0).pid();
+                long pid = service.equals("mongo") ? cluster.stores().process("mongo").pid() : cluster.replicas(service).get(0).pid();
                 Path file = directory.resolve(service + ".jfr");
                 run("jcmd", String.valueOf(pid), "JFR.start", "name=bench", "settings=default", "filename=" + file);
                 profiles.add(new Profile(service, pid, file));

@@ -111,8 +111,7 @@ public class BlueprintStore {
                 next++; // another replica published this number a moment ago: compare with it, then take the next
                 continue;
             }
-            drafts.updateOne(Filters.and(Filters.eq("_id", draft.id()), Filters.lt("latestVersion", next)),
-                    Updates.combine(Updates.set("latestVersion", next), Updates.set("publishedAt", Date.from(now))));
+            drafts.updateOne(Filters.eq("_id", draft.id()), Updates.combine(Updates.max("latestVersion", next), Updates.max("publishedAt", Date.from(now))));
             return version(v);
         }
     }

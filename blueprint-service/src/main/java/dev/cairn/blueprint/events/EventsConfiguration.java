@@ -63,9 +63,17 @@ class EventsConfiguration implements WebSocketConfigurer {
     RedisMessageListenerContainer workflowEventListener(RedisConnectionFactory connections, JsonMapper json, StepProgress progress) {
         RedisMessageListenerContainer container = new RedisMessageListenerContainer();
         container.setConnectionFactory(connections);
+        // a few threads for every message (the default starts a thread per message)
+        java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+        container.setTaskExecutor(new org.springframework.core.task.support.TaskExecutorAdapter(java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+            Thread thread = new Thread(r, "workflow-events-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        })));
         container.addMessageListener((message, pattern) -> {
-            JsonNode body = json.readTree(message.getBody());
-            socket.deliver(body.path("stream").asString(), (ArrayNode) body.path("events"));
+            for (JsonNode stream : json.readTree(message.getBody()).path("streams")) {
+                socket.deliver(stream.path("stream").asString(), (ArrayNode) stream.path("events"));
+            }
         }, new ChannelTopic(Notifications.CHANNEL));
         container.addMessageListener((message, pattern) -> {
             for (JsonNode event : json.readTree(message.getBody()).path("events")) {

@@ -134,15 +134,6 @@ public class ActionExecutor {
         Blueprint.Action action = workflow.action(actionId).action();
         request.put("caller", caller.subject()).put("idempotencyKey", idempotencyKey);
         String fingerprint = LedgerHashes.hex(SignatureVerifier.sha256(CanonicalJson.bytes(request)));
-        if (idempotencyKey != null) {
-            Optional<InstanceStore.Step> earlier = store.byIdempotencyKey(instanceId, idempotencyKey);
-            if (earlier.isPresent()) {
-                if (!earlier.get().fingerprint().equals(fingerprint)) {
-                    throw ApiException.conflict("idempotency-key-reused", "This idempotencyKey was used for another request on this instance");
-                }
-                return answer(instance, workflow, submission.ensureSubmitted(earlier.get()));
-            }
-        }
         if (!viewer.participants().contains(action.sender())) {
             throw new ApiException(HttpStatus.FORBIDDEN, "not-participant", "Forbidden", "Action " + actionId + " is participant '"
                     + action.sender() + "''s, and you do not hold the wallet bound to it");
@@ -156,10 +147,16 @@ public class ActionExecutor {
                 throw ApiException.conflict("instance-not-active", "The instance timed out");
             }
             Optional<InstanceStore.Step> head = store.head(current);
-            InstanceState prior = head.map(InstanceStore.Step::state).orElse(current.sealedState());
+            InstanceState prior = head.map(InstanceStore.Step::state).orElse(current.startState());
             InstanceState.Token open = Engine.token(prior, actionId, branch);
-            if (open == null || openedBy(open) > current.appliedSeq()) {
+            if (open == null || !store.openedBySealedStep(current, open)) {
                 Optional<InstanceStore.Step> same = sameRequest(current, fingerprint);
+                if (same.isEmpty() && idempotencyKey != null) {
+                    same = store.byIdempotencyKey(current.id(), idempotencyKey); // sent again long after
+                    if (same.isPresent() && !same.get().fingerprint().equals(fingerprint)) {
+                        throw ApiException.conflict("idempotency-key-reused", "This idempotencyKey was used for another request on this instance");
+                    }
+                }
                 if (same.isPresent()) {
                     return answer(current, workflow, submission.ensureSubmitted(same.get()));
                 }
@@ -236,10 +233,6 @@ public class ActionExecutor {
             throw new ApiException(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", "This operation needs a user's token or scope '"
                     + EXECUTE_SCOPE + "'");
         }
-    }
-
-    private static long openedBy(InstanceState.Token token) {
-        return Long.parseLong(token.id().substring(0, token.id().indexOf('.')));
     }
 
     static int actionId(String text, Workflow workflow) {

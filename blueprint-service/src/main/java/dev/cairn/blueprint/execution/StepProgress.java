@@ -39,6 +39,7 @@ public class StepProgress {
 
     private static final Logger log = LoggerFactory.getLogger(StepProgress.class);
 
+
     private final InstanceStore store;
     private final Catalog catalog;
     private final Notifications notifications;
@@ -58,19 +59,14 @@ public class StepProgress {
         this.clock = clock;
     }
 
-    /** A step's transaction was sealed at this height. */
+    /**
+     * A step's transaction was sealed at this height. A replica acts on the seals of the steps it
+     * submitted itself; the sweep settles the others ({@link #settle}).
+     */
     public void sealed(String instanceId, String txId, long height) {
-        Optional<InstanceStore.Instance> instance = store.find(instanceId);
-        if (instance.isEmpty()) {
-            return;
-        }
-        for (InstanceStore.Step step : store.after(instance.get(), instance.get().appliedSeq())) {
-            if (step.txId().equals(txId)) {
-                if (store.markSealed(step, height, clock.instant())) {
-                    advance(instanceId);
-                }
-                return;
-            }
+        Long seq = submission.submittedHere(txId);
+        if (seq != null && store.markSealed(instanceId, seq, height, clock.instant())) {
+            advance(instanceId);
         }
     }
 
@@ -95,10 +91,14 @@ public class StepProgress {
                 .put("txId", step.txId()).put("reason", reason);
         String key = "failed:" + step.txId();
         notifications.append(List.of(new Notifications.Event(Notifications.instanceStream(instance.id()), key, body),
-                new Notifications.Event(Notifications.walletStream(step.walletAddress()), key + ":" + step.walletAddress(), body)));
+                new Notifications.Event(Notifications.walletStream(step.walletAddress()), key + ":" + step.walletAddress(), body)), true);
     }
 
-    /** Applies every sealed step after the last applied one, in order. */
+    /**
+     * Applies every sealed step after the last applied one, in order: its notifications are stored
+     * (each once, whoever else stores them too: every event has a unique key), then the instance
+     * moves on to the step's state.
+     */
     public void advance(String instanceId) {
         for (int guard = 0; guard < 10_000; guard++) {
             InstanceStore.Instance instance = store.find(instanceId).orElse(null);
@@ -111,9 +111,8 @@ public class StepProgress {
             }
             InstanceStore.Step step = next.get();
             Workflow workflow = catalog.workflow(instance.blueprintId(), instance.version());
-            notifications.append(events(instance, workflow, step));
-            String state = InstanceStore.TIMED_OUT.equals(instance.state()) ? InstanceStore.TIMED_OUT : step.state().status();
-            store.apply(step, state, clock.instant());
+            notifications.append(events(instance, workflow, step), false);
+            store.apply(step, clock.instant());
         }
     }
 
@@ -143,7 +142,7 @@ public class StepProgress {
             }
             String verdict = status.body().path("status").asString("");
             if (verdict.equals("sealed")) {
-                store.markSealed(step, status.body().path("height").asLong(), clock.instant());
+                store.markSealed(step.instanceId(), step.seq(), status.body().path("height").asLong(), clock.instant());
             } else if (verdict.equals("rejected")) {
                 fail(instance, step, status.body().path("reason").asString("rejected by the validator"));
                 break;
@@ -152,12 +151,17 @@ public class StepProgress {
             }
         }
         advance(instance.id());
+        store.find(instance.id()).ifPresent(store::settleIfIdle);
     }
 
     /** Times out an instance whose open branch is past its deadline (unless a pending step already acted on it). */
     public void timeOutIfLate(InstanceStore.Instance instance, Instant now) {
-        InstanceState head = store.head(instance).map(InstanceStore.Step::state).orElse(instance.sealedState());
-        if (!Engine.timedOut(head, now) || !store.timeOut(instance.id(), now)) {
+        InstanceState head = store.head(instance).map(InstanceStore.Step::state).orElse(instance.startState());
+        if (!Engine.timedOut(head, now)) {
+            store.deadline(instance.id(), head.active() ? head.nextDeadline() : null); // a pending step acted in time
+            return;
+        }
+        if (!store.timeOut(instance.id(), now)) {
             return;
         }
         log.info("Instance {} timed out: a branch passed its deadline", instance.id());
@@ -166,7 +170,7 @@ public class StepProgress {
         List<Notifications.Event> events = new ArrayList<>();
         events.add(new Notifications.Event(Notifications.instanceStream(instance.id()), "timeout:" + instance.id(), body));
         wallets(instance).forEach(w -> events.add(new Notifications.Event(Notifications.walletStream(w), "timeout:" + instance.id() + ":" + w, body)));
-        notifications.append(events);
+        notifications.append(events, false);
     }
 
     /** The notifications of a sealed step. */

@@ -21,6 +21,10 @@ import dev.cairn.platform.problem.ApiException;
  * step (the transaction is stored whole), and doing it twice is harmless (the validator knows a
  * transaction by its id). A step goes after the step before it: that one is submitted first if
  * it is still waiting. A step the validator refuses is removed, with any step built on it.
+ *
+ * <p>Each replica remembers the steps it submitted (the last 100,000), so that of the register's
+ * events, which reach every replica, each replica acts on those of its own steps; the sweep
+ * settles the steps of a replica that died before their events came.
  */
 @Component
 public class StepSubmission {
@@ -31,12 +35,23 @@ public class StepSubmission {
     private final ValidatorClient validator;
     private final JsonMapper json;
     private final Clock clock;
+    private final Map<String, Long> submittedHere = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > 100_000;
+        }
+    });
 
     StepSubmission(InstanceStore store, ValidatorClient validator, JsonMapper json, Clock clock) {
         this.store = store;
         this.validator = validator;
         this.json = json;
         this.clock = clock;
+    }
+
+    /** The step (its seq) that this replica submitted with this transaction, if it did; forgotten once asked. */
+    public Long submittedHere(String txId) {
+        return submittedHere.remove(txId);
     }
 
     /** The step, submitted if it was not yet. */
@@ -61,11 +76,13 @@ public class StepSubmission {
             }
             ensureSubmitted(previous.get());
         }
+        submittedHere.put(step.txId(), step.seq()); // before submitting: its seal may come before the answer
         ValidatorClient.Answer answer = validator.submit(json.readTree(step.transaction()));
         if (answer.accepted()) {
             store.markSubmitted(step);
-            return store.step(step.instanceId(), step.seq()).orElse(step);
+            return InstanceStore.SUBMITTING.equals(step.status()) ? step.withStatus(InstanceStore.PENDING) : step;
         }
+        submittedHere.remove(step.txId());
         if (answer.refused() && answer.status() != 401 && answer.status() != 403 && answer.status() != 404) {
             String reason = answer.body().path("detail").asString("refused by the validator");
             log.warn("The validator refused step {} of instance {} ({}): {}", step.seq(), step.instanceId(), answer.problemType(), reason);

@@ -67,7 +67,7 @@ class Sweeper {
                 return;
             }
             Instant now = clock.instant();
-            for (InstanceStore.Instance instance : store.unsettled(now.minus(properties.sweepInterval()), BATCH)) {
+            for (InstanceStore.Instance instance : store.unsettled(now.minus(properties.resubmitAfter()), BATCH)) {
                 progress.settle(instance, now.minus(properties.resubmitAfter()));
             }
             for (InstanceStore.Instance instance : store.pastDeadline(now, BATCH)) {

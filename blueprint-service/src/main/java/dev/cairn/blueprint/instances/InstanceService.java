@@ -107,7 +107,7 @@ public class InstanceService {
                 register.id(), bindings, start, caller.subject(), now);
         List<Notifications.Event> events = new ArrayList<>();
         start.open().forEach(token -> events.addAll(progress.available(instance, workflow, token)));
-        notifications.append(events);
+        notifications.append(events, false);
         return instance;
     }
 
@@ -135,7 +135,7 @@ public class InstanceService {
             if (!List.of(InstanceState.ACTIVE, InstanceState.COMPLETED, InstanceState.REJECTED, InstanceStore.TIMED_OUT).contains(state)) {
                 throw ApiException.badRequest("invalid-state", "state is ACTIVE, COMPLETED, REJECTED or TIMED_OUT");
             }
-            filters.add(Filters.eq("state", state));
+            filters.add(InstanceStore.stateIs(state));
         }
         return store.list(Filters.and(filters), page, size);
     }

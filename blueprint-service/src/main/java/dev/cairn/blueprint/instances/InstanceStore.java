@@ -14,6 +14,8 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
@@ -37,6 +39,14 @@ import dev.cairn.platform.workflow.InstanceState;
  * that lands is the commit, and the other starts again from it. A unique index on
  * {@code activation} (instance and open action) also makes sure one open action is taken once.
  * There are no multi-document transactions.
+ *
+ * <p>Every write names one document by its key alone, and changes that must not go backwards
+ * use {@code $max}/{@code $min} (a step's {@code rank}: submitting, pending, sealed; an
+ * instance's {@code appliedSeq} and {@code stateCode}), so they stay atomic and idempotent
+ * without a condition on other fields, which the embedded MongoDB server could not serve from an
+ * index. Work the sweep looks for is kept in small collections of its own:
+ * {@code instance_unsettled} (instances with steps the ledger has not settled) and
+ * {@code instance_deadlines} (active instances with a branch deadline).
  */
 @Component
 public class InstanceStore {
@@ -45,13 +55,20 @@ public class InstanceStore {
     public static final String PENDING = "pending";
     public static final String SEALED = "sealed";
     public static final String TIMED_OUT = "TIMED_OUT";
+    /** Instance states by code: a later state never gives way to an earlier one ({@code $max}). */
+    private static final List<String> STATES = List.of(InstanceState.ACTIVE, TIMED_OUT, InstanceState.COMPLETED, InstanceState.REJECTED);
+    private static final List<String> RANKS = List.of(SUBMITTING, PENDING, SEALED);
 
     /** A participant's binding: the wallet and its public key. */
     public record Binding(String walletAddress, String algorithm, String publicKey) {
     }
 
+    /**
+     * An instance; {@code startState} is where it began (the state before its first step),
+     * {@code appliedSeq} the last step the ledger sealed and the instance moved on to.
+     */
     public record Instance(String id, String organizationId, String blueprintId, int version, String registerId, Map<String, Binding> participants,
-            String state, long appliedSeq, long headSeq, InstanceState sealedState, String createdBy, Instant createdAt, Instant updatedAt,
+            String state, long appliedSeq, long headSeq, InstanceState startState, String createdBy, Instant createdAt, Instant updatedAt,
             Instant completedAt) {
     }
 
@@ -66,22 +83,30 @@ public class InstanceStore {
             String participantId, String walletAddress, String actor, String txId, String transaction, String previousTxId, String status,
             Long height, InstanceState state, String stateSalt, String stepData, String calculations, Map<String, List<String>> disclosed,
             String fingerprint, String idempotencyKey, Instant createdAt, Instant sealedAt, String failure) {
+
+        public Step withStatus(String status) {
+            return new Step(instanceId, seq, activation, kind, actionId, token, branch, participantId, walletAddress, actor, txId, transaction,
+                    previousTxId, status, height, state, stateSalt, stepData, calculations, disclosed, fingerprint, idempotencyKey, createdAt,
+                    sealedAt, failure);
+        }
     }
 
     private final MongoCollection<Document> instances;
     private final MongoCollection<Document> steps;
     private final MongoCollection<Document> failed;
+    private final MongoCollection<Document> unsettled;
+    private final MongoCollection<Document> deadlines;
     private final JsonMapper json;
 
     InstanceStore(MongoDatabaseFactory databases, JsonMapper json) {
         this.instances = databases.getMongoDatabase().getCollection("instances");
         this.steps = databases.getMongoDatabase().getCollection("instance_steps");
         this.failed = databases.getMongoDatabase().getCollection("instance_failed_steps");
+        this.unsettled = databases.getMongoDatabase().getCollection("instance_unsettled");
+        this.deadlines = databases.getMongoDatabase().getCollection("instance_deadlines");
         this.json = json;
         instances.createIndex(Indexes.ascending("organizationId", "createdAt"));
         instances.createIndex(Indexes.ascending("wallets"));
-        instances.createIndex(Indexes.ascending("settled", "updatedAt"));
-        instances.createIndex(Indexes.ascending("state", "nextDeadline"));
         steps.createIndex(Indexes.ascending("activation"), new IndexOptions().unique(true));
         steps.createIndex(Indexes.ascending("instanceId", "idempotencyKey"));
         failed.createIndex(Indexes.ascending("instanceId"));
@@ -97,8 +122,8 @@ public class InstanceStore {
         Document d = new Document("_id", id).append("organizationId", organizationId).append("blueprintId", blueprintId)
                 .append("version", version).append("registerId", registerId).append("participants", bound)
                 .append("wallets", participants.values().stream().map(Binding::walletAddress).distinct().toList())
-                .append("state", InstanceState.ACTIVE).append("appliedSeq", 0L).append("headSeq", 0L).append("settled", true)
-                .append("sealedState", json.writeValueAsString(start.json())).append("nextDeadline", null).append("createdBy", createdBy)
+                .append("stateCode", 0).append("appliedSeq", 0L).append("headSeq", 0L)
+                .append("startState", json.writeValueAsString(start.json())).append("createdBy", createdBy)
                 .append("createdAt", Date.from(now)).append("updatedAt", Date.from(now)).append("completedAt", null);
         instances.insertOne(d);
         return instance(d);
@@ -111,6 +136,11 @@ public class InstanceStore {
     public record Page(List<Instance> items, long total) {
     }
 
+    /** The filter on an instance's state, for lists. */
+    public static Bson stateIs(String state) {
+        return Filters.eq("stateCode", STATES.indexOf(state));
+    }
+
     public Page list(Bson filter, int page, int size) {
         List<Instance> items = instances.find(filter).sort(Sorts.descending("createdAt")).skip(page * size).limit(size).map(this::instance)
                 .into(new ArrayList<>());
@@ -119,52 +149,86 @@ public class InstanceStore {
 
     /** Notes that steps up to {@code seq} exist and wait for the ledger. */
     public void noteHead(String instanceId, long seq, Instant now) {
-        instances.updateOne(Filters.eq("_id", instanceId), Updates.combine(Updates.max("headSeq", seq), Updates.set("settled", false),
-                Updates.set("updatedAt", Date.from(now))));
+        instances.updateOne(Filters.eq("_id", instanceId), Updates.combine(Updates.max("headSeq", seq), Updates.set("updatedAt", Date.from(now))));
+        unsettled.updateOne(Filters.eq("_id", instanceId), Updates.combine(Updates.max("headSeq", seq), Updates.set("at", Date.from(now))),
+                new UpdateOptions().upsert(true));
     }
 
     /**
-     * Moves the instance on to a sealed step, if no one did yet: {@code appliedSeq} from
-     * {@code seq - 1} to {@code seq}, with the state the step led to.
+     * Moves the instance on to a sealed step (idempotent, and never backwards): its applied step,
+     * its state, and the sweep's lists of unsettled instances and deadlines.
      */
-    public boolean apply(Step step, String instanceState, Instant now) {
+    public void apply(Step step, Instant now) {
         InstanceState state = step.state();
-        List<Bson> changes = new ArrayList<>(List.of(Updates.set("appliedSeq", step.seq()), Updates.set("sealedState",
-                json.writeValueAsString(state.json())), Updates.set("state", instanceState), Updates.set("updatedAt", Date.from(now)),
-                Updates.set("nextDeadline", state.nextDeadline() == null ? null : Date.from(state.nextDeadline()))));
-        if (!InstanceState.ACTIVE.equals(instanceState)) {
-            changes.add(Updates.set("completedAt", Date.from(now)));
+        List<Bson> changes = new ArrayList<>(List.of(Updates.max("appliedSeq", step.seq()), Updates.max("stateCode",
+                STATES.indexOf(state.status())), Updates.set("updatedAt", Date.from(now))));
+        if (!state.active()) {
+            changes.add(Updates.min("completedAt", Date.from(now)));
         }
-        boolean moved = instances.updateOne(Filters.and(Filters.eq("_id", step.instanceId()), Filters.eq("appliedSeq", step.seq() - 1)),
-                Updates.combine(changes)).getModifiedCount() == 1;
-        if (moved) {
-            // settled again when nothing newer waits; a step inserted meanwhile raised headSeq above
-            instances.updateOne(Filters.and(Filters.eq("_id", step.instanceId()), Filters.eq("headSeq", step.seq())),
-                    Updates.set("settled", true));
+        instances.updateOne(Filters.eq("_id", step.instanceId()), Updates.combine(changes));
+        Instant deadline = state.active() ? state.nextDeadline() : null;
+        if (deadline != null) {
+            deadlines.replaceOne(Filters.eq("_id", step.instanceId()), new Document("_id", step.instanceId()).append("at", Date.from(deadline)),
+                    new ReplaceOptions().upsert(true));
+        } else if (step.branch() != null || "reject".equals(step.kind())) {
+            // only a step on a branch (or a rejection, which ends every branch) can end the last deadline; a stale entry
+            // is dropped by the sweep
+            deadlines.deleteOne(Filters.eq("_id", step.instanceId()));
         }
-        return moved;
+        // settled when nothing newer waits: a step inserted meanwhile raised headSeq above this one
+        unsettled.deleteOne(Filters.and(Filters.eq("_id", step.instanceId()), Filters.lte("headSeq", step.seq())));
     }
 
-    /** Times out an active instance whose branch deadline passed; false when it is not active any more. */
+    /** Marks the instance settled when no step waits after the applied one (failed steps were removed). */
+    public void settleIfIdle(Instance instance) {
+        if (step(instance.id(), instance.appliedSeq() + 1).isEmpty()) {
+            unsettled.deleteOne(Filters.and(Filters.eq("_id", instance.id()), Filters.lte("headSeq", instance.headSeq())));
+        }
+    }
+
+    /** Times out an active instance whose branch deadline passed; false when it was not active any more. */
     public boolean timeOut(String instanceId, Instant now) {
-        return instances.updateOne(Filters.and(Filters.eq("_id", instanceId), Filters.eq("state", InstanceState.ACTIVE)),
-                Updates.combine(Updates.set("state", TIMED_OUT), Updates.set("completedAt", Date.from(now)), Updates.set("updatedAt", Date.from(now)),
-                        Updates.set("nextDeadline", null))).getModifiedCount() == 1;
+        boolean moved = instances.updateOne(Filters.eq("_id", instanceId), Updates.combine(Updates.max("stateCode", STATES.indexOf(TIMED_OUT)),
+                Updates.min("completedAt", Date.from(now)))).getModifiedCount() == 1;
+        deadlines.deleteOne(Filters.eq("_id", instanceId));
+        return moved && find(instanceId).map(i -> TIMED_OUT.equals(i.state())).orElse(false);
     }
 
-    /** Instances with steps the ledger has not settled, not touched for a while. */
+    /** Drops an instance from the deadline list, or moves its deadline, after the sweep found it not timed out. */
+    public void deadline(String instanceId, Instant at) {
+        if (at == null) {
+            deadlines.deleteOne(Filters.eq("_id", instanceId));
+        } else {
+            deadlines.replaceOne(Filters.eq("_id", instanceId), new Document("_id", instanceId).append("at", Date.from(at)),
+                    new ReplaceOptions().upsert(true));
+        }
+    }
+
+    /** Instances with steps the ledger has not settled, not touched since {@code before}. */
     public List<Instance> unsettled(Instant before, int limit) {
-        return instances.find(Filters.and(Filters.eq("settled", false), Filters.lt("updatedAt", Date.from(before)))).limit(limit)
-                .map(this::instance).into(new ArrayList<>());
+        return byIds(unsettled.find(Filters.lt("at", Date.from(before))).limit(limit).map(d -> d.getString("_id")).into(new ArrayList<>()));
     }
 
     /** Active instances with a branch past its deadline. */
     public List<Instance> pastDeadline(Instant now, int limit) {
-        return instances.find(Filters.and(Filters.eq("state", InstanceState.ACTIVE), Filters.lt("nextDeadline", Date.from(now)))).limit(limit)
-                .map(this::instance).into(new ArrayList<>());
+        return byIds(deadlines.find(Filters.lt("at", Date.from(now))).limit(limit).map(d -> d.getString("_id")).into(new ArrayList<>()));
+    }
+
+    private List<Instance> byIds(List<String> ids) {
+        return ids.isEmpty() ? List.of() : instances.find(Filters.in("_id", ids)).map(this::instance).into(new ArrayList<>());
     }
 
     // ---- steps ----
+
+    /**
+     * Whether the step that opened this action is sealed (the instance's start counts as sealed):
+     * an action can be executed once that step is on the ledger, which is also when its
+     * {@code ActionAvailable} notification goes out, even before the instance is moved on.
+     */
+    public boolean openedBySealedStep(Instance instance, InstanceState.Token token) {
+        long openedBy = Long.parseLong(token.id().substring(0, token.id().indexOf('.')));
+        return openedBy <= instance.appliedSeq() || step(instance.id(), openedBy).map(s -> SEALED.equals(s.status())).orElse(false);
+    }
 
     /** The latest step of the instance (the chain's head), or empty before the first. */
     public Optional<Step> head(Instance instance) {
@@ -235,7 +299,7 @@ public class InstanceStore {
                 .append("activation", step.activation()).append("kind", step.kind()).append("actionId", step.actionId())
                 .append("token", step.token()).append("branch", step.branch()).append("participantId", step.participantId())
                 .append("walletAddress", step.walletAddress()).append("actor", step.actor()).append("txId", step.txId())
-                .append("transaction", step.transaction()).append("previousTxId", step.previousTxId()).append("status", step.status())
+                .append("transaction", step.transaction()).append("previousTxId", step.previousTxId()).append("rank", RANKS.indexOf(step.status()))
                 .append("height", step.height()).append("state", json.writeValueAsString(step.state().json())).append("stateSalt", step.stateSalt())
                 .append("stepData", step.stepData()).append("calculations", step.calculations()).append("disclosed", new Document(
                         new LinkedHashMap<>(step.disclosed()))).append("fingerprint", step.fingerprint()).append("idempotencyKey", step.idempotencyKey())
@@ -251,17 +315,15 @@ public class InstanceStore {
         }
     }
 
-    /** {@code submitting} → {@code pending} once the validator holds the transaction. */
+    /** {@code submitting} → {@code pending} once the validator holds the transaction (never back from sealed). */
     public void markSubmitted(Step step) {
-        steps.updateOne(Filters.and(Filters.eq("_id", step.instanceId() + ":" + step.seq()), Filters.eq("status", SUBMITTING)),
-                Updates.set("status", PENDING));
+        steps.updateOne(Filters.eq("_id", step.instanceId() + ":" + step.seq()), Updates.max("rank", RANKS.indexOf(PENDING)));
     }
 
-    /** Marks the step sealed at a height; true for the one caller that made the change. */
-    public boolean markSealed(Step step, long height, Instant now) {
-        return steps.updateOne(Filters.and(Filters.eq("_id", step.instanceId() + ":" + step.seq()), Filters.in("status", SUBMITTING, PENDING)),
-                Updates.combine(Updates.set("status", SEALED), Updates.set("height", height), Updates.set("sealedAt", Date.from(now))))
-                .getModifiedCount() == 1;
+    /** Marks the step sealed at a height; true for the one caller whose write made the change. */
+    public boolean markSealed(String instanceId, long seq, long height, Instant now) {
+        return steps.updateOne(Filters.eq("_id", instanceId + ":" + seq), Updates.combine(Updates.max("rank", RANKS.indexOf(SEALED)),
+                Updates.max("height", height), Updates.min("sealedAt", Date.from(now)))).getModifiedCount() == 1;
     }
 
     /**
@@ -275,15 +337,15 @@ public class InstanceStore {
             if (d == null) {
                 return;
             }
-            if (SEALED.equals(d.getString("status"))) {
+            if (d.getInteger("rank", 0) == RANKS.indexOf(SEALED)) {
                 return; // sealed steps stand
             }
             Document record = new Document(d);
             record.put("_id", d.getString("_id") + ":" + d.getString("txId"));
             record.put("failure", seq == step.seq() ? reason : "it followed step " + step.seq() + ", which failed");
             record.put("failedAt", Date.from(now));
-            failed.replaceOne(Filters.eq("_id", record.get("_id")), record, new com.mongodb.client.model.ReplaceOptions().upsert(true));
-            steps.deleteOne(Filters.and(Filters.eq("_id", d.getString("_id")), Filters.ne("status", SEALED)));
+            failed.replaceOne(Filters.eq("_id", record.get("_id")), record, new ReplaceOptions().upsert(true));
+            steps.deleteOne(Filters.eq("_id", d.getString("_id")));
         }
     }
 
@@ -296,8 +358,8 @@ public class InstanceStore {
         });
         Date completed = d.getDate("completedAt");
         return new Instance(d.getString("_id"), d.getString("organizationId"), d.getString("blueprintId"), d.getInteger("version"),
-                d.getString("registerId"), participants, d.getString("state"), number(d, "appliedSeq"), number(d, "headSeq"),
-                InstanceState.of(json.readTree(d.getString("sealedState"))), d.getString("createdBy"), d.getDate("createdAt").toInstant(),
+                d.getString("registerId"), participants, STATES.get(d.getInteger("stateCode", 0)), number(d, "appliedSeq"), number(d, "headSeq"),
+                InstanceState.of(json.readTree(d.getString("startState"))), d.getString("createdBy"), d.getDate("createdAt").toInstant(),
                 d.getDate("updatedAt").toInstant(), completed == null ? null : completed.toInstant());
     }
 
@@ -311,7 +373,7 @@ public class InstanceStore {
         Number height = d.get("height", Number.class);
         return new Step(d.getString("instanceId"), number(d, "seq"), d.getString("activation"), d.getString("kind"), d.getInteger("actionId"),
                 d.getString("token"), d.getString("branch"), d.getString("participantId"), d.getString("walletAddress"), d.getString("actor"),
-                d.getString("txId"), d.getString("transaction"), d.getString("previousTxId"), d.getString("status"),
+                d.getString("txId"), d.getString("transaction"), d.getString("previousTxId"), RANKS.get(d.getInteger("rank", 0)),
                 height == null ? null : height.longValue(), InstanceState.of(json.readTree(d.getString("state"))), d.getString("stateSalt"),
                 d.getString("stepData"), d.getString("calculations"), disclosed, d.getString("fingerprint"), d.getString("idempotencyKey"),
                 d.getDate("createdAt").toInstant(), sealed == null ? null : sealed.toInstant(), d.getString("failure"));

@@ -62,7 +62,7 @@ public class InstanceViews {
     public InstanceView view(InstanceStore.Instance instance, InstanceAccess.Viewer viewer) {
         Workflow workflow = catalog.workflow(instance.blueprintId(), instance.version());
         List<InstanceStore.Step> steps = store.all(instance);
-        InstanceState head = steps.isEmpty() ? instance.sealedState() : steps.get(steps.size() - 1).state();
+        InstanceState head = steps.isEmpty() ? instance.startState() : steps.get(steps.size() - 1).state();
         Set<String> wallets = viewer.wallets(instance);
         ObjectNode data = json.createObjectNode();
         List<StepView> history = new ArrayList<>();
@@ -105,19 +105,17 @@ public class InstanceViews {
 
     public InstanceSummary summary(InstanceStore.Instance instance) {
         Workflow workflow = catalog.workflow(instance.blueprintId(), instance.version());
-        InstanceState head = store.head(instance).map(InstanceStore.Step::state).orElse(instance.sealedState());
+        InstanceState head = store.head(instance).map(InstanceStore.Step::state).orElse(instance.startState());
         return new InstanceSummary(instance.id(), instance.blueprintId(), instance.version(), instance.registerId(), instance.state(),
                 current(instance, workflow, head), instance.createdAt(), instance.updatedAt());
     }
 
-    /** The actions that can be executed now: open once the ledger sealed the step that opened them, and not taken by a later step. */
+    /** The actions that can be executed now: open after the latest step, and opened by a step the ledger has sealed. */
     public List<ActionRef> current(InstanceStore.Instance instance, Workflow workflow, InstanceState head) {
         if (!InstanceState.ACTIVE.equals(instance.state())) {
             return List.of();
         }
-        Set<String> stillOpen = new java.util.HashSet<>();
-        head.open().forEach(t -> stillOpen.add(t.id()));
-        return refs(instance, workflow, instance.sealedState().open().stream().filter(t -> stillOpen.contains(t.id())).toList());
+        return refs(instance, workflow, head.open().stream().filter(t -> store.openedBySealedStep(instance, t)).toList());
     }
 
     public List<ActionRef> refs(InstanceStore.Instance instance, Workflow workflow, List<InstanceState.Token> tokens) {

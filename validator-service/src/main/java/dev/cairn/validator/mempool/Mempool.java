@@ -44,27 +44,31 @@ public class Mempool {
     public static final String SEALED = "sealed";
     public static final String REJECTED = "rejected";
 
-    /** A stored transaction; {@code raw}, its canonical JSON exactly as it will be sealed, while it is pending. */
+    /**
+     * A stored transaction; {@code raw}, its canonical JSON exactly as it will be sealed, while it
+     * is pending; {@code step}, for a workflow step, what the instance's next step is checked
+     * against (kept once decided, so that it need not be read back from the register).
+     */
     public record Entry(String txId, String registerId, String status, String raw, String previousTxId, Instant receivedAt, Long height,
-            String reason, Instant decidedAt) {
+            String reason, Instant decidedAt, Document step) {
 
         static Entry pending(Document d) {
             return new Entry(d.getString("_id"), d.getString("registerId"), PENDING, d.getString("raw"), d.getString("previousTxId"),
-                    d.getDate("receivedAt").toInstant(), null, null, null);
+                    d.getDate("receivedAt").toInstant(), null, null, null, d.get("step", Document.class));
         }
 
         static Entry decided(Document d) {
             Number height = d.get("height", Number.class);
             return new Entry(d.getString("_id"), d.getString("registerId"), d.getString("status"), null, d.getString("previousTxId"),
                     d.getDate("receivedAt").toInstant(), height == null ? null : height.longValue(), d.getString("reason"),
-                    d.getDate("decidedAt").toInstant());
+                    d.getDate("decidedAt").toInstant(), d.get("step", Document.class));
         }
     }
 
-    /** A transaction to store; {@code instanceId} for a workflow step. */
-    public record Accepted(String txId, String registerId, String raw, String previousTxId, String instanceId) {
+    /** A transaction to store; {@code instanceId} and {@code step} (its summary) for a workflow step. */
+    public record Accepted(String txId, String registerId, String raw, String previousTxId, String instanceId, Document step) {
         public Accepted(String txId, String registerId, String raw, String previousTxId) {
-            this(txId, registerId, raw, previousTxId, null);
+            this(txId, registerId, raw, previousTxId, null, null);
         }
     }
 
@@ -92,8 +96,12 @@ public class Mempool {
         }
         List<Document> documents = new ArrayList<>(fresh.size());
         for (Accepted a : fresh) {
-            documents.add(new Document("_id", a.txId()).append("registerId", a.registerId()).append("raw", a.raw())
-                    .append("previousTxId", a.previousTxId()).append("receivedAt", Date.from(now)));
+            Document d = new Document("_id", a.txId()).append("registerId", a.registerId()).append("raw", a.raw())
+                    .append("previousTxId", a.previousTxId()).append("receivedAt", Date.from(now));
+            if (a.step() != null) {
+                d.append("step", a.step());
+            }
+            documents.add(d);
         }
         for (int index : insertNew(pending, documents)) {
             known.add(fresh.get(index).txId());
@@ -171,6 +179,9 @@ public class Mempool {
             Document d = new Document("_id", txId).append("registerId", registerId)
                     .append("previousTxId", before == null ? null : before.getString("previousTxId"))
                     .append("receivedAt", before == null ? Date.from(now) : before.getDate("receivedAt")).append("decidedAt", Date.from(now));
+            if (before != null && before.get("step") != null) {
+                d.append("step", before.get("step"));
+            }
             d.putAll(outcome);
             documents.add(d);
         }

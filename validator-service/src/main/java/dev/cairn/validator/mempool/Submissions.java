@@ -263,8 +263,9 @@ public class Submissions {
         RegisterClient.RegisterInfo register = registers.register(registerId).orElseThrow(() -> ApiException.notFound("register"));
         Access.requireActingFor(caller, register.organizationId(), SUBMIT_SCOPE, "register");
         String previous = tx.path("previousTxId").isString() ? tx.path("previousTxId").stringValue() : null;
-        String instanceId = StepTransaction.isWorkflowStep(tx) ? tx.path("instanceId").asString(null) : null;
-        return new Candidate(new Mempool.Accepted(txId, registerId, raw, previous, instanceId), tx, register);
+        boolean workflow = StepTransaction.isWorkflowStep(tx);
+        return new Candidate(new Mempool.Accepted(txId, registerId, raw, previous, workflow ? tx.path("instanceId").asString(null) : null,
+                workflow ? WorkflowSteps.summary(tx) : null), tx, register);
     }
 
     /**
@@ -319,6 +320,9 @@ public class Submissions {
             }
             if (e.raw() != null) {
                 return Optional.of(json.readTree(e.raw()));
+            }
+            if (e.step() != null) {
+                return Optional.of(WorkflowSteps.previous(e.step(), json));
             }
         }
         if (!content) {

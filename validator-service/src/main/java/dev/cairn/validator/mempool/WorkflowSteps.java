@@ -36,6 +36,26 @@ public class WorkflowSteps {
         this.clock = clock;
     }
 
+    /** What the next step of the instance is checked against, kept with the step in the mempool. */
+    static org.bson.Document summary(JsonNode tx) {
+        return new org.bson.Document("blueprintId", tx.path("blueprintId").asString(null))
+                .append("blueprintVersion", tx.path("blueprintVersion").isIntegralNumber() ? tx.path("blueprintVersion").intValue() : null)
+                .append("instanceId", tx.path("instanceId").asString(null)).append("timestamp", tx.path("timestamp").asString(null))
+                .append("stateHash", tx.path("payload").path("stateHash").asString(null));
+    }
+
+    /** A previous step as {@link StepTransaction#check} reads it, from its summary. */
+    static JsonNode previous(org.bson.Document summary, tools.jackson.databind.json.JsonMapper json) {
+        tools.jackson.databind.node.ObjectNode previous = json.createObjectNode().put("blueprintId", summary.getString("blueprintId"))
+                .put("instanceId", summary.getString("instanceId")).put("timestamp", summary.getString("timestamp"));
+        Integer version = summary.getInteger("blueprintVersion");
+        if (version != null) {
+            previous.put("blueprintVersion", version);
+        }
+        previous.putObject("payload").put("stateHash", summary.getString("stateHash"));
+        return previous;
+    }
+
     /** The chain-link key a step without a previous transaction claims: an instance starts once. */
     static String instanceRoot(String registerId, String instanceId) {
         return "instance:" + registerId + ":" + instanceId;

@@ -342,8 +342,8 @@ public class DocketSealer {
     }
 
     private void rejectRefused(String registerId, String txId, JsonNode tx, RegisterClient.WriteResult result) {
-        Mempool.Entry entry = new Mempool.Entry(txId, registerId, Mempool.PENDING, null, tx.path("previousTxId").asString(null), clock.instant(),
-                null, null, null);
+        Mempool.Entry entry = new Mempool.Entry(txId, registerId, Mempool.PENDING, tx.toString(), tx.path("previousTxId").asString(null),
+                clock.instant(), null, null, null, null);
         rejections.reject(entry, "the register refused it: " + result.detail());
     }
 

@@ -111,7 +111,18 @@ class WalletApiIT extends WalletApiSupport {
             byte[] tampered = Base64.getDecoder().decode(ciphertext);
             tampered[tampered.length - 3] ^= 1;
             assertProblem(post("/api/v1/wallets/" + address + "/decrypt", alice, Map.of("ciphertext", b64(tampered))), 400);
+
+            // anyone may read the public key, and what is encrypted to it elsewhere (as a workflow's recipients get) opens here
+            HttpResponse<String> key = get("/api/v1/wallets/" + address + "/public-key", user(ORG_B));
+            assertThat(key.statusCode()).as(key.body()).isEqualTo(200);
+            assertThat(json(key).get("algorithm").asString()).isEqualTo(algorithm);
+            byte[] elsewhere = dev.cairn.platform.crypto.WalletEncryption.encrypt(algorithm,
+                    Base64.getDecoder().decode(json(key).get("publicKey").asString()), DATA);
+            HttpResponse<String> opened = post("/api/v1/wallets/" + address + "/decrypt", alice, Map.of("ciphertext", b64(elsewhere)));
+            assertThat(Base64.getDecoder().decode(json(opened).get("data").asString())).isEqualTo(DATA);
         }
+        assertThat(get("/api/v1/wallets/" + create(alice, "ED25519").get("address").asString().replace("q", "p") + "/public-key", alice)
+                .statusCode()).as("a mistyped address").isEqualTo(400);
     }
 
     @Test

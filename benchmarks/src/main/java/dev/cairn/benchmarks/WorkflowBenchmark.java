@@ -1,0 +1,362 @@
+package dev.cairn.benchmarks;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import tools.jackson.databind.JsonNode;
+
+import dev.cairn.localcluster.ClusterSpec;
+import dev.cairn.localcluster.LocalCluster;
+import dev.cairn.testsupport.LedgerFixture;
+
+import static dev.cairn.benchmarks.BenchHttp.field;
+import static dev.cairn.benchmarks.BenchHttp.get;
+import static dev.cairn.benchmarks.BenchHttp.option;
+import static dev.cairn.benchmarks.BenchHttp.post;
+
+/**
+ * Workflow actions per second end to end (execute → sealed) with two replicas of every service,
+ * the time from execute to sealed at fixed arrival rates, and from sealed to the notification of
+ * the next participant; next to pre-signed raw transactions per second in the same run, with
+ * the CPU time per sealed action of every process. Writes docs/benchmarks/workflow.md.
+ *
+ * <pre>bin/cairn bench workflow [--instances 1500] [--seconds 20] [--concurrency 48]</pre>
+ */
+public final class WorkflowBenchmark {
+
+    private static final String ORDER = "{\"item\":\"bolts\",\"quantity\":10,\"unitPrice\":150}";
+    private static final String DELIVERY = "{\"deliveryDate\":\"2026-12-24\"}";
+
+    private WorkflowBenchmark() {
+    }
+
+    /** Everything the runs share: addresses, token, registers, the blueprint, and what the followers saw. */
+    private record Setup(List<String> gateways, String admin, List<String> registers, String blueprintId, String buyer, String supplier,
+            Map<String, Long> confirmed, Map<String, CompletableFuture<Long>> available, LocalCluster cluster) {
+
+        String gateway(int i) {
+            return gateways.get(Math.floorMod(i, gateways.size()));
+        }
+    }
+
+    private record Latency(int actions, int unsealed, int failed, double p50, double p99, double max, double notifyP50, double notifyP99) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("cairn.root", ".")).toAbsolutePath().normalize();
+        int instances = option(args, "--instances", 1500);
+        int seconds = option(args, "--seconds", 20);
+        int concurrency = option(args, "--concurrency", 48);
+        int[] rates = option(args, "--quick", 0) == 1 ? new int[] {50} : new int[] {50, 100, 200};
+        Path home = Files.createTempDirectory("cairn-bench-workflow");
+        LocalCluster cluster = LocalCluster.start(ClusterSpec.builder(root).home(home).replicas(2).gateways(2).nginx(ClusterSpec.NginxMode.OFF)
+                .frontPort(0).mongoBackend(ClusterSpec.MongoBackend.MEMORY).mongoHeap("6g").freshData(true)
+                .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_CLIENT_LIMIT", "1000000000")
+                .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_CALLER_LIMIT", "1000000000").build());
+        Report report = new Report("Workflow: actions executed and sealed end to end",
+                "Produced by `bin/cairn bench workflow` (dev.cairn.benchmarks.WorkflowBenchmark). Two replicas of every service and two "
+                        + "gateways, embedded stores (MongoDB is the embedded wire-protocol server, mongo-java-server, memory backend, much "
+                        + "slower than a real replica set), all on this one machine with the client. The workflow is the purchase-order "
+                        + "sample (samples/blueprints/purchase-order.json), small orders: the buyer places the order (action 0: a schema, "
+                        + "three calculations, a route), the supplier confirms delivery (action 2). Each action is one `execute` through a "
+                        + "gateway: the blueprint service checks and calculates, encrypts the disclosures to each wallet and the validator "
+                        + "copy, has the wallet service sign, and submits; the validator opens its copy through the wallet service and "
+                        + "replays the step before accepting it. An action counts as sealed when the register's event stream reports its "
+                        + "transaction confirmed. " + ValidatorBenchmark.REGISTERS + " registers.");
+        try {
+            Setup setup = setup(cluster);
+            // warm-up: the JIT compilers of 16 JVMs take minutes and much of the CPU before the services reach their steady state
+            List<String> warm = createInstances(setup, option(args, "--warm-up", 1000));
+            closedLoop(setup, warm, concurrency);
+
+            ValidatorBenchmark.Throughput raw = ValidatorBenchmark.throughput(new ValidatorBenchmark.Setup(setup.gateway(0), setup.admin(),
+                    setup.registers(), setup.confirmed(), new LedgerFixture()), 20_000);
+            System.out.printf("raw pre-signed: %.0f sealed tx/s%n", raw.sealedPerSecond());
+
+            List<String> measured = createInstances(setup, instances);
+            Path profiles = Files.createTempDirectory("cairn-bench-profile");
+            List<ValidatorBenchmark.Profile> recording = ValidatorBenchmark.Profile.start(cluster, profiles, "blueprint-service",
+                    "validator-service", "wallet-service", "mongo");
+            Map<String, Long> before = ProcessCpu.snapshot(cluster);
+            double actionsPerSecond = closedLoop(setup, measured, concurrency);
+            Map<String, Long> used = ProcessCpu.between(before, ProcessCpu.snapshot(cluster));
+            List<String> profileLines = new ArrayList<>();
+            for (ValidatorBenchmark.Profile profile : recording) {
+                profileLines.add(profile.summary());
+            }
+            System.out.printf("workflow: %.0f actions sealed/s%n", actionsPerSecond);
+
+            report.table("Run", "Actions or transactions", "Sealed per second", "Ratio to raw");
+            report.row("pre-signed raw transactions, batches of 100", raw.transactions(), String.format("%.0f", raw.sealedPerSecond()), "1.00");
+            report.row("workflow actions, " + concurrency + " instances in flight", 2 * instances, String.format("%.0f", actionsPerSecond),
+                    String.format("%.2f", actionsPerSecond / raw.sealedPerSecond()));
+            report.line("");
+            report.line("Closed loop: " + concurrency + " clients, each taking the next instance, placing its order, waiting for the "
+                    + "supplier's `ActionAvailable` notification (so the step is sealed and applied), then confirming delivery. Sealed "
+                    + "per second: all actions, from the first execute to the last confirmation.");
+            report.line("");
+            report.line("## CPU time per sealed action, by process");
+            report.line("");
+            report.line("Every process's user and system CPU time from `/proc` before and after the measured closed-loop run, divided by "
+                    + "the " + (2 * instances) + " actions it sealed (replicas of a service added together).");
+            ProcessCpu.report(report, used, 2L * instances, "sealed action");
+
+            report.line("");
+            report.line("## Latency, open loop");
+            report.line("");
+            report.line("Orders placed at a fixed rate whatever the system does, each on its own instance created beforehand. Execute "
+                    + "→ sealed runs from when the order was due to when the register reported its transaction confirmed; sealed → "
+                    + "notified from then to when the supplier's WebSocket (`/ws/blueprints`, on one blueprint replica) got "
+                    + "`ActionAvailable` for the next action.");
+            report.table("Rate", "Actions", "Not sealed", "Failed requests", "Execute → sealed p50", "p99", "max", "Sealed → notified p50", "p99");
+            for (int rate : rates) {
+                List<String> open = createInstances(setup, rate * seconds);
+                Latency latency = openLoop(setup, open, rate);
+                report.row(rate + " actions/s", latency.actions(), latency.unsealed(), latency.failed(), ms(latency.p50()), ms(latency.p99()),
+                        ms(latency.max()), ms(latency.notifyP50()), ms(latency.notifyP99()));
+                System.out.printf("open loop %d/s: %s%n", rate, latency);
+                Thread.sleep(3000);
+            }
+            report.line("");
+            report.line("## Where the time goes");
+            report.line("");
+            report.line("Java Flight Recorder profiles (default settings, CPU samples) of one replica each during the measured "
+                    + "closed-loop run; the classes whose code was running in the most samples:");
+            report.line("");
+            profileLines.forEach(report::line);
+        } finally {
+            cluster.close();
+        }
+        report.write(root.resolve("docs/benchmarks/workflow.md"));
+    }
+
+    private static Setup setup(LocalCluster cluster) throws Exception {
+        List<String> gateways = cluster.gatewayUrls();
+        String gateway = gateways.get(0);
+        post(gateway + "/api/tenants/bootstrap", null, "{\"organizationName\":\"Bench\",\"adminEmail\":\"bench@cairn.test\","
+                + "\"adminPassword\":\"benchmark password\",\"adminName\":\"Bench\"}");
+        String admin = field(post(gateway + "/api/auth/login", null, "{\"email\":\"bench@cairn.test\",\"password\":\"benchmark password\"}"),
+                "accessToken");
+        String buyer = field(post(gateway + "/api/v1/wallets", admin, "{\"name\":\"buyer\",\"algorithm\":\"ED25519\",\"wordCount\":12}"), "address");
+        String supplier = field(post(gateway + "/api/v1/wallets", admin, "{\"name\":\"supplier\",\"algorithm\":\"ED25519\",\"wordCount\":12}"),
+                "address");
+        Map<String, Long> confirmed = new ConcurrentHashMap<>();
+        List<String> registers = new ArrayList<>();
+        String registerSocket = LocalCluster.url(cluster.replicas("register-service").get(0)).replaceFirst("^http", "ws") + "/ws/registers";
+        for (int i = 0; i < ValidatorBenchmark.REGISTERS; i++) {
+            String id = field(post(gateway + "/api/registers", admin, "{\"name\":\"bench " + i + "\"}"), "id");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!get(gateway + "/api/registers/" + id, admin).body().contains("\"ONLINE\"")) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("register " + id + " got no genesis docket within 60 s");
+                }
+                Thread.sleep(100);
+            }
+            registers.add(id);
+            ValidatorBenchmark.follow(registerSocket, admin, id, confirmed);
+        }
+        String document = Files.readString(Path.of(System.getProperty("cairn.root", ".")).resolve("samples/blueprints/purchase-order.json"));
+        String blueprintId = field(post(gateway + "/api/blueprints", admin, document), "id");
+        post(gateway + "/api/blueprints/" + blueprintId + "/publish", admin, "");
+        Map<String, CompletableFuture<Long>> available = new ConcurrentHashMap<>();
+        followWallet(LocalCluster.url(cluster.replicas("blueprint-service").get(0)).replaceFirst("^http", "ws") + "/ws/blueprints", admin, supplier,
+                available);
+        return new Setup(gateways, admin, registers, blueprintId, buyer, supplier, confirmed, available, cluster);
+    }
+
+    private static List<String> createInstances(Setup setup, int count) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<CompletableFuture<String>> created = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                created.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        String body = "{\"blueprintId\":\"" + setup.blueprintId() + "\",\"registerId\":\"" + setup.registers().get(n % setup.registers().size())
+                                + "\",\"participants\":{\"buyer\":\"" + setup.buyer() + "\",\"supplier\":\"" + setup.supplier() + "\"}}";
+                        String id = field(post(setup.gateway(n) + "/api/instances", setup.admin(), body), "id");
+                        setup.available().put(id, new CompletableFuture<>());
+                        return id;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, pool));
+            }
+            List<String> ids = new ArrayList<>();
+            for (CompletableFuture<String> c : created) {
+                ids.add(c.get(5, TimeUnit.MINUTES));
+            }
+            return ids;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Runs both actions of every instance with {@code concurrency} clients; answers the actions sealed per second. */
+    private static double closedLoop(Setup setup, List<String> instances, int concurrency) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(concurrency);
+        AtomicInteger next = new AtomicInteger();
+        List<String> txIds = java.util.Collections.synchronizedList(new ArrayList<>());
+        long started = System.nanoTime();
+        try {
+            List<CompletableFuture<Void>> running = new ArrayList<>();
+            for (int c = 0; c < concurrency; c++) {
+                running.add(CompletableFuture.runAsync(() -> {
+                    for (int i = next.getAndIncrement(); i < instances.size(); i = next.getAndIncrement()) {
+                        String instance = instances.get(i);
+                        txIds.add(execute(setup, i, instance, 0, ORDER));
+                        try {
+                            setup.available().get(instance).get(60, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            throw new IllegalStateException("no ActionAvailable for instance " + instance + " within 60 s", e);
+                        }
+                        txIds.add(execute(setup, i + 1, instance, 2, DELIVERY));
+                    }
+                }, clients));
+            }
+            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(20, TimeUnit.MINUTES);
+        } finally {
+            clients.shutdownNow();
+        }
+        long last = awaitConfirmed(setup, txIds, Duration.ofMinutes(2));
+        if (last < 0) {
+            throw new IllegalStateException("not every action was sealed within 2 minutes");
+        }
+        return txIds.size() / ((last - started) / 1e9);
+    }
+
+    /** Executes an action (sending the same request again, with its idempotency key, after a 5xx); answers the step's txId. */
+    private static String execute(Setup setup, int n, String instance, int action, String data) {
+        String body = "{\"data\":" + data + ",\"idempotencyKey\":\"bench-" + action + "\"}";
+        for (int attempt = 0; attempt < 30; attempt++) {
+            try {
+                HttpResponse<String> response = BenchHttp.send(HttpRequest.newBuilder(URI.create(setup.gateway(n + attempt) + "/api/instances/"
+                        + instance + "/actions/" + action + "/execute")).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + setup.admin())
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                if (response.statusCode() == 202) {
+                    return field(response.body(), "txId");
+                }
+                if (response.statusCode() < 500) {
+                    throw new IllegalStateException("execute was refused: " + response.statusCode() + " " + response.body());
+                }
+            } catch (IllegalStateException e) {
+                throw e;
+            } catch (Exception e) {
+                // no answer: send it again
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        throw new IllegalStateException("an action was not accepted after 30 attempts");
+    }
+
+    private static Latency openLoop(Setup setup, List<String> instances, int rate) throws Exception {
+        ExecutorService executor = Executors.newFixedThreadPool(8);
+        HttpClient client = HttpClient.newBuilder().executor(executor).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
+                .build();
+        long interval = 1_000_000_000L / rate;
+        long[] due = new long[instances.size()];
+        String[] txIds = new String[instances.size()];
+        AtomicInteger failed = new AtomicInteger();
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        long start = System.nanoTime() + 50_000_000L;
+        for (int i = 0; i < instances.size(); i++) {
+            due[i] = start + i * interval;
+            long wait = due[i] - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            int index = i;
+            HttpRequest request = HttpRequest.newBuilder(URI.create(setup.gateway(i) + "/api/instances/" + instances.get(i) + "/actions/0/execute"))
+                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + setup.admin()).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"data\":" + ORDER + "}")).build();
+            pending.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
+                if (error != null || response.statusCode() != 202) {
+                    failed.incrementAndGet();
+                } else {
+                    txIds[index] = field(response.body(), "txId");
+                }
+                return null;
+            }));
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        executor.shutdownNow();
+        List<String> accepted = new ArrayList<>();
+        for (String txId : txIds) {
+            if (txId != null) {
+                accepted.add(txId);
+            }
+        }
+        awaitConfirmed(setup, accepted, Duration.ofSeconds(60));
+        List<Long> latencies = new ArrayList<>();
+        List<Long> notified = new ArrayList<>();
+        int unsealed = 0;
+        for (int i = 0; i < instances.size(); i++) {
+            Long sealed = txIds[i] == null ? null : setup.confirmed().get(txIds[i]);
+            if (sealed == null) {
+                unsealed++;
+                continue;
+            }
+            latencies.add(sealed - due[i]);
+            CompletableFuture<Long> told = setup.available().get(instances.get(i));
+            try {
+                notified.add(told.get(10, TimeUnit.SECONDS) - sealed);
+            } catch (Exception e) {
+                // not notified within 10 s of the end: left out, and counted below
+            }
+        }
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] notifications = notified.stream().mapToLong(Long::longValue).sorted().toArray();
+        return new Latency(instances.size(), unsealed, failed.get(), ValidatorBenchmark.ms(sorted, 0.5), ValidatorBenchmark.ms(sorted, 0.99),
+                sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6, ValidatorBenchmark.ms(notifications, 0.5), ValidatorBenchmark.ms(notifications, 0.99));
+    }
+
+    private static long awaitConfirmed(Setup setup, List<String> ids, Duration within) throws InterruptedException {
+        return ValidatorBenchmark.awaitConfirmed(setup.confirmed(), ids, within);
+    }
+
+    /** Completes each instance's future when the supplier's wallet is told its next action is available. */
+    private static void followWallet(String ws, String token, String wallet, Map<String, CompletableFuture<Long>> available) throws Exception {
+        WebSocket.Listener listener = new WebSocket.Listener() {
+            private final StringBuilder partial = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    long now = System.nanoTime();
+                    JsonNode event = LedgerFixture.JSON.readTree(partial.toString()).path("event");
+                    partial.setLength(0);
+                    if ("ActionAvailable".equals(event.path("type").asString())) {
+                        available.computeIfAbsent(event.path("instanceId").asString(), k -> new CompletableFuture<>()).complete(now);
+                    }
+                }
+                socket.request(1);
+                return null;
+            }
+        };
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + token)
+                .buildAsync(URI.create(ws), listener).get(10, TimeUnit.SECONDS);
+        socket.sendText("{\"type\":\"subscribe\",\"wallet\":\"" + wallet + "\",\"afterSeq\":0}", true).get();
+    }
+
+    private static String ms(double millis) {
+        return String.format("%.0f ms", millis);
+    }
+}
