@@ -47,6 +47,20 @@ public final class WorkflowBenchmark {
     private WorkflowBenchmark() {
     }
 
+    /** The work an action of this workflow causes, by design (counted from the code, not measured). */
+    static final List<String> WORK = List.of(
+            "Each `execute` is one request through a gateway to a blueprint replica, which reads the instance and the chain's head, "
+                    + "checks the data against the action's schema, runs three calculations and the route, encrypts the step's data to "
+                    + "each recipient's wallet and the validator copy to the validators' wallet (X25519 and AES-GCM, three or four "
+                    + "times), has the wallet service sign the transaction (one request, Ed25519), stores the step and submits it to the "
+                    + "validator (one request).",
+            "The validator verifies the signature (Ed25519), has the wallet service open its copy (one request, X25519), replays the "
+                    + "step (schema, calculations, route, commitments, state hash), claims the step's place after the previous one and "
+                    + "stores it; sealing then adds the docket's signature (one wallet request per docket) and the register's write, "
+                    + "which verifies every signature again.",
+            "The register's event reaches both blueprint replicas over Redis; the one that submitted the step marks it sealed, "
+                    + "stores its notifications in one insert and sends them in one message, and moves the instance on.");
+
     /** Everything the runs share: addresses, token, registers, the blueprint, and what the followers saw. */
     private record Setup(List<String> gateways, String admin, List<String> registers, String blueprintId, String buyer, String supplier,
             Map<String, Long> confirmed, Map<String, CompletableFuture<Long>> available, LocalCluster cluster) {
@@ -134,6 +148,10 @@ public final class WorkflowBenchmark {
                 System.out.printf("open loop %d/s: %s%n", rate, latency);
                 Thread.sleep(3000);
             }
+            report.line("");
+            report.line("## What one action involves");
+            report.line("");
+            WORK.forEach(report::line);
             report.line("");
             report.line("## Where the time goes");
             report.line("");

@@ -59,6 +59,8 @@ public final class SharedCluster implements BeforeAllCallback, ParameterResolver
                 // shorter leases than the default 5 s: ten leader kills take less time
                 .environment("CAIRN_VALIDATOR_LEASE_TTL", ValidatorE2EIT.LEASE_TTL.toMillis() + "ms")
                 .environment("CAIRN_VALIDATOR_LEASE_RENEWEVERY", "500ms")
+                // a killed blueprint replica's steps are settled by the sweep: sooner than the default 15 s
+                .environment("CAIRN_BLUEPRINT_SETTLEAFTER", "4s")
                 .build();
         long started = System.nanoTime();
         LocalCluster cluster = LocalCluster.start(spec);

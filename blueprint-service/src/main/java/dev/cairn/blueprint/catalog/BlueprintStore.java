@@ -118,9 +118,20 @@ public class BlueprintStore {
 
     private Draft draft(Document d) {
         Date published = d.getDate("publishedAt");
-        return new Draft(d.getString("_id"), d.getString("organizationId"), d.getString("title"), json.readTree(d.getString("document")),
+        String document = d.getString("document");
+        return new Draft(d.getString("_id"), d.getString("organizationId"), d.getString("title"),
+                document != null ? json.readTree(document) : legacy(d),
                 d.getInteger("latestVersion", 0), d.getString("createdBy"), d.getDate("createdAt").toInstant(), d.getDate("updatedAt").toInstant(),
                 published == null ? null : published.toInstant());
+    }
+
+    /**
+     * A draft stored by the earlier catalogue (actions with one data schema each, no participants)
+     * reads as its title and description only: it must be drafted again in the workflow model,
+     * and {@code validate} says what it lacks.
+     */
+    private JsonNode legacy(Document d) {
+        return json.createObjectNode().put("title", d.getString("title")).put("description", d.getString("description"));
     }
 
     private Version version(Document d) {

@@ -17,11 +17,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                       (default 2s)
  * @param resubmitAfter  how long a step may stay unacknowledged by the validator before the sweep
  *                       submits it again (default 5s)
+ * @param settleAfter    how long a submitted step may wait for its seal event before the sweep asks
+ *                       the validator what became of it (default 15s: long enough that a busy
+ *                       system is not asked about every step it is still sealing)
  * @param websocket      the notification WebSocket
  */
 @ConfigurationProperties("cairn.blueprint")
 public record BlueprintProperties(List<URI> registerUris, List<URI> validatorUris, List<URI> walletUris, Duration sweepInterval,
-        Duration resubmitAfter, Websocket websocket) {
+        Duration resubmitAfter, Duration settleAfter, Websocket websocket) {
 
     /**
      * @param allowedOrigins origins a browser may open {@code /ws/blueprints} from
@@ -40,6 +43,7 @@ public record BlueprintProperties(List<URI> registerUris, List<URI> validatorUri
         walletUris = walletUris == null || walletUris.isEmpty() ? List.of(URI.create("http://127.0.0.1:8082")) : List.copyOf(walletUris);
         sweepInterval = sweepInterval == null ? Duration.ofSeconds(2) : sweepInterval;
         resubmitAfter = resubmitAfter == null ? Duration.ofSeconds(5) : resubmitAfter;
+        settleAfter = settleAfter == null ? Duration.ofSeconds(15) : settleAfter;
         websocket = websocket == null ? new Websocket(null) : websocket;
     }
 }

@@ -120,7 +120,7 @@ public class StepProgress {
      * Catches up on an instance whose steps wait: submits what the validator never got, asks it
      * what became of the others, and applies what was sealed.
      */
-    public void settle(InstanceStore.Instance instance, Instant resubmitBefore) {
+    public void settle(InstanceStore.Instance instance, Instant resubmitBefore, Instant askBefore) {
         for (InstanceStore.Step step : store.after(instance, instance.appliedSeq())) {
             if (InstanceStore.SEALED.equals(step.status())) {
                 continue;
@@ -135,6 +135,9 @@ public class StepProgress {
                     log.info("Step {} of instance {} could not be submitted yet: {}", step.seq(), instance.id(), e.getMessage());
                     break;
                 }
+            }
+            if (step.createdAt().isAfter(askBefore)) {
+                break; // its seal event may still come
             }
             ValidatorClient.Answer status = validator.status(instance.registerId(), step.txId());
             if (!status.accepted()) {

@@ -35,7 +35,7 @@ class Sweeper {
 
     private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
     private static final String LEASE = "blueprint-sweep";
-    private static final int BATCH = 200;
+    private static final int BATCH = 100;
 
     private final InstanceStore store;
     private final StepProgress progress;
@@ -68,7 +68,7 @@ class Sweeper {
             }
             Instant now = clock.instant();
             for (InstanceStore.Instance instance : store.unsettled(now.minus(properties.resubmitAfter()), BATCH)) {
-                progress.settle(instance, now.minus(properties.resubmitAfter()));
+                progress.settle(instance, now.minus(properties.resubmitAfter()), now.minus(properties.settleAfter()));
             }
             for (InstanceStore.Instance instance : store.pastDeadline(now, BATCH)) {
                 progress.timeOutIfLate(instance, now);
