@@ -27,7 +27,6 @@ import dev.cairn.localcluster.LocalCluster;
 import dev.cairn.testsupport.LedgerFixture;
 
 import static dev.cairn.benchmarks.BenchHttp.field;
-import static dev.cairn.benchmarks.BenchHttp.get;
 import static dev.cairn.benchmarks.BenchHttp.option;
 import static dev.cairn.benchmarks.BenchHttp.post;
 
@@ -166,37 +165,20 @@ public final class WorkflowBenchmark {
     }
 
     private static Setup setup(LocalCluster cluster) throws Exception {
+        ValidatorBenchmark.Setup base = ValidatorBenchmark.Setup.of(cluster); // administrator, registers, their confirmations
         List<String> gateways = cluster.gatewayUrls();
         String gateway = gateways.get(0);
-        post(gateway + "/api/tenants/bootstrap", null, "{\"organizationName\":\"Bench\",\"adminEmail\":\"bench@cairn.test\","
-                + "\"adminPassword\":\"benchmark password\",\"adminName\":\"Bench\"}");
-        String admin = field(post(gateway + "/api/auth/login", null, "{\"email\":\"bench@cairn.test\",\"password\":\"benchmark password\"}"),
-                "accessToken");
+        String admin = base.admin();
         String buyer = field(post(gateway + "/api/v1/wallets", admin, "{\"name\":\"buyer\",\"algorithm\":\"ED25519\",\"wordCount\":12}"), "address");
         String supplier = field(post(gateway + "/api/v1/wallets", admin, "{\"name\":\"supplier\",\"algorithm\":\"ED25519\",\"wordCount\":12}"),
                 "address");
-        Map<String, Long> confirmed = new ConcurrentHashMap<>();
-        List<String> registers = new ArrayList<>();
-        String registerSocket = LocalCluster.url(cluster.replicas("register-service").get(0)).replaceFirst("^http", "ws") + "/ws/registers";
-        for (int i = 0; i < ValidatorBenchmark.REGISTERS; i++) {
-            String id = field(post(gateway + "/api/registers", admin, "{\"name\":\"bench " + i + "\"}"), "id");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!get(gateway + "/api/registers/" + id, admin).body().contains("\"ONLINE\"")) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("register " + id + " got no genesis docket within 60 s");
-                }
-                Thread.sleep(100);
-            }
-            registers.add(id);
-            ValidatorBenchmark.follow(registerSocket, admin, id, confirmed);
-        }
         String document = Files.readString(Path.of(System.getProperty("cairn.root", ".")).resolve("samples/blueprints/purchase-order.json"));
         String blueprintId = field(post(gateway + "/api/blueprints", admin, document), "id");
         post(gateway + "/api/blueprints/" + blueprintId + "/publish", admin, "");
         Map<String, CompletableFuture<Long>> available = new ConcurrentHashMap<>();
         followWallet(LocalCluster.url(cluster.replicas("blueprint-service").get(0)).replaceFirst("^http", "ws") + "/ws/blueprints", admin, supplier,
                 available);
-        return new Setup(gateways, admin, registers, blueprintId, buyer, supplier, confirmed, available, cluster);
+        return new Setup(gateways, admin, base.registers(), blueprintId, buyer, supplier, base.confirmed(), available, cluster);
     }
 
     private static List<String> createInstances(Setup setup, int count) throws Exception {
