@@ -182,7 +182,7 @@ public class ActionExecutor {
                     open.branch(), action.sender(), wallet, caller.subject(), txId, CanonicalJson.string(tx),
                     head.map(InstanceStore.Step::txId).orElse(null), InstanceStore.SUBMITTING, null, made.next(),
                     Base64.getEncoder().encodeToString(made.built().stateSalt()), json.writeValueAsString(made.stepData()),
-                    json.writeValueAsString(made.calculations()), disclosed, fingerprint, idempotencyKey, at, null, null);
+                    json.writeValueAsString(made.calculations()), disclosed, fingerprint, idempotencyKey, at, null);
             if (!store.insert(step)) {
                 Optional<InstanceStore.Step> winner = store.byActivation(step.activation());
                 if (winner.isPresent() && winner.get().fingerprint().equals(fingerprint)) {

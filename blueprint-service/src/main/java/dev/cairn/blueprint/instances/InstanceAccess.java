@@ -20,8 +20,8 @@ import dev.cairn.platform.problem.ApiException;
 @Component
 public class InstanceAccess {
 
-    /** A caller looking at an instance, and the participants whose wallets it holds. */
-    public record Viewer(Caller caller, String token, boolean member, Set<String> participants) {
+    /** A caller who may see an instance: the participants whose wallets it holds (none for a member of the organisation who holds none). */
+    public record Viewer(Set<String> participants) {
         public Set<String> wallets(InstanceStore.Instance instance) {
             Set<String> wallets = new LinkedHashSet<>();
             participants.forEach(p -> wallets.add(instance.participants().get(p).walletAddress()));
@@ -57,6 +57,6 @@ public class InstanceAccess {
         if (!member && held.isEmpty()) {
             throw ApiException.notFound("instance");
         }
-        return new Viewer(caller, token, member, Set.copyOf(held));
+        return new Viewer(Set.copyOf(held));
     }
 }

@@ -82,12 +82,12 @@ public class InstanceStore {
     public record Step(String instanceId, long seq, String activation, String kind, int actionId, String token, String branch,
             String participantId, String walletAddress, String actor, String txId, String transaction, String previousTxId, String status,
             Long height, InstanceState state, String stateSalt, String stepData, String calculations, Map<String, List<String>> disclosed,
-            String fingerprint, String idempotencyKey, Instant createdAt, Instant sealedAt, String failure) {
+            String fingerprint, String idempotencyKey, Instant createdAt, Instant sealedAt) {
 
         public Step withStatus(String status) {
             return new Step(instanceId, seq, activation, kind, actionId, token, branch, participantId, walletAddress, actor, txId, transaction,
                     previousTxId, status, height, state, stateSalt, stepData, calculations, disclosed, fingerprint, idempotencyKey, createdAt,
-                    sealedAt, failure);
+                    sealedAt);
         }
     }
 
@@ -376,7 +376,7 @@ public class InstanceStore {
                 d.getString("txId"), d.getString("transaction"), d.getString("previousTxId"), RANKS.get(d.getInteger("rank", 0)),
                 height == null ? null : height.longValue(), InstanceState.of(json.readTree(d.getString("state"))), d.getString("stateSalt"),
                 d.getString("stepData"), d.getString("calculations"), disclosed, d.getString("fingerprint"), d.getString("idempotencyKey"),
-                d.getDate("createdAt").toInstant(), sealed == null ? null : sealed.toInstant(), d.getString("failure"));
+                d.getDate("createdAt").toInstant(), sealed == null ? null : sealed.toInstant());
     }
 
     private static long number(Document d, String field) {

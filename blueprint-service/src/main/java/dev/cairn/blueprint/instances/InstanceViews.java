@@ -98,7 +98,7 @@ public class InstanceViews {
                     viewer.participants().contains(p.id())));
         }
         return new InstanceView(instance.id(), instance.organizationId(), instance.blueprintId(), instance.version(),
-                workflow.blueprint().title(), instance.registerId(), instance.state(), participants, current(instance, workflow, head),
+                workflow.blueprint().title(), instance.registerId(), instance.state(), participants, current(instance, workflow, head, steps),
                 refs(instance, workflow, head.waiting()), data, history, failures, instance.createdBy(), instance.createdAt(),
                 instance.updatedAt(), instance.completedAt());
     }
@@ -112,10 +112,27 @@ public class InstanceViews {
 
     /** The actions that can be executed now: open after the latest step, and opened by a step the ledger has sealed. */
     public List<ActionRef> current(InstanceStore.Instance instance, Workflow workflow, InstanceState head) {
+        return current(instance, workflow, head, t -> store.openedBySealedStep(instance, t));
+    }
+
+    /** The same, with the instance's steps at hand (in order, from 1). */
+    private List<ActionRef> current(InstanceStore.Instance instance, Workflow workflow, InstanceState head, List<InstanceStore.Step> steps) {
+        return current(instance, workflow, head, t -> {
+            int openedBy = Integer.parseInt(t.id().substring(0, t.id().indexOf('.')));
+            if (openedBy <= instance.appliedSeq()) {
+                return true;
+            }
+            InstanceStore.Step step = openedBy <= steps.size() ? steps.get(openedBy - 1) : null;
+            return step != null && step.seq() == openedBy ? InstanceStore.SEALED.equals(step.status()) : store.openedBySealedStep(instance, t);
+        });
+    }
+
+    private List<ActionRef> current(InstanceStore.Instance instance, Workflow workflow, InstanceState head,
+            java.util.function.Predicate<InstanceState.Token> openedBySealedStep) {
         if (!InstanceState.ACTIVE.equals(instance.state())) {
             return List.of();
         }
-        return refs(instance, workflow, head.open().stream().filter(t -> store.openedBySealedStep(instance, t)).toList());
+        return refs(instance, workflow, head.open().stream().filter(openedBySealedStep).toList());
     }
 
     public List<ActionRef> refs(InstanceStore.Instance instance, Workflow workflow, List<InstanceState.Token> tokens) {
