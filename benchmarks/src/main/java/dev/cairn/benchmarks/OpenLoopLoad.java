@@ -52,29 +52,45 @@ public final class OpenLoopLoad {
         long intervalNanos = 1_000_000_000L / ratePerSecond;
         long[] latencies = new long[total];
         AtomicInteger errors = new AtomicInteger();
-        List<CompletableFuture<?>> pending = new ArrayList<>(total);
-        long start = System.nanoTime() + 50_000_000L;
-        for (int i = 0; i < total; i++) {
-            long due = start + i * intervalNanos;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            int index = i;
-            pending.add(client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
-                latencies[index] = System.nanoTime() - due;
-                if (error != null || response.statusCode() / 100 != 2) {
-                    errors.incrementAndGet();
-                }
-                return null;
-            }));
-        }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        long start = System.nanoTime() + 50_000_000L; // when paced sends the first
+        paced(total, intervalNanos, (index, dueAt) -> client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .handle((response, error) -> {
+                    latencies[index] = System.nanoTime() - dueAt;
+                    if (error != null || response.statusCode() / 100 != 2) {
+                        errors.incrementAndGet();
+                    }
+                    return null;
+                }));
         double seconds = (System.nanoTime() - start) / 1e9;
         long[] sorted = latencies.clone();
         Arrays.sort(sorted);
         return new Result(total, errors.get(), millis(sorted, 0.50), millis(sorted, 0.90), millis(sorted, 0.99),
                 sorted[sorted.length - 1] / 1e6, total / seconds);
+    }
+
+    /** Sends one request: item {@code index}, due at {@code dueNanos} (System.nanoTime). */
+    interface Send {
+        CompletableFuture<?> send(int index, long dueNanos);
+    }
+
+    /**
+     * Sends {@code count} requests one {@code intervalNanos} apart, from 50 ms from now, whatever the
+     * answers do, and waits for every answer; returns when each was due.
+     */
+    static long[] paced(int count, long intervalNanos, Send send) {
+        long[] due = new long[count];
+        List<CompletableFuture<?>> pending = new ArrayList<>(count);
+        long start = System.nanoTime() + 50_000_000L;
+        for (int i = 0; i < count; i++) {
+            due[i] = start + i * intervalNanos;
+            long wait = due[i] - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            pending.add(send.send(i, due[i]));
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        return due;
     }
 
     private static double millis(long[] sorted, double quantile) {

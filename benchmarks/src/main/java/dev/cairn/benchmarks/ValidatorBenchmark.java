@@ -220,28 +220,17 @@ public final class ValidatorBenchmark {
         ExecutorService executor = Executors.newFixedThreadPool(4);
         HttpClient client = HttpClient.newBuilder().executor(executor).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
-        long interval = 1_000_000_000L / batchesPerSecond;
-        long[] due = new long[batches.size()];
         AtomicInteger failed = new AtomicInteger();
-        List<CompletableFuture<?>> pending = new ArrayList<>();
-        long start = System.nanoTime() + 50_000_000L;
-        for (int b = 0; b < batches.size(); b++) {
-            due[b] = start + b * interval;
-            long wait = due[b] - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            HttpRequest request = HttpRequest.newBuilder(URI.create(setup.gateway() + "/api/v1/transactions/batch")).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + setup.admin()).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body(batches.get(b)))).build();
-            pending.add(client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
-                if (error != null || response.statusCode() / 100 != 2) {
-                    failed.incrementAndGet();
-                }
-                return null;
-            }));
-        }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        long[] due = OpenLoopLoad.paced(batches.size(), 1_000_000_000L / batchesPerSecond, (b, dueAt) -> client.sendAsync(
+                HttpRequest.newBuilder(URI.create(setup.gateway() + "/api/v1/transactions/batch")).timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + setup.admin()).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body(batches.get(b)))).build(), HttpResponse.BodyHandlers.discarding())
+                .handle((response, error) -> {
+                    if (error != null || response.statusCode() / 100 != 2) {
+                        failed.incrementAndGet();
+                    }
+                    return null;
+                }));
         executor.shutdownNow();
         List<String> ids = txIds(batches);
         awaitConfirmed(setup, ids, Duration.ofSeconds(60));

@@ -62,7 +62,7 @@ public final class WorkflowBenchmark {
 
     /** Everything the runs share: addresses, token, registers, the blueprint, and what the followers saw. */
     private record Setup(List<String> gateways, String admin, List<String> registers, String blueprintId, String buyer, String supplier,
-            Map<String, Long> confirmed, Map<String, CompletableFuture<Long>> available, LocalCluster cluster) {
+            Map<String, Long> confirmed, Map<String, CompletableFuture<Long>> available) {
 
         String gateway(int i) {
             return gateways.get(Math.floorMod(i, gateways.size()));
@@ -178,7 +178,7 @@ public final class WorkflowBenchmark {
         Map<String, CompletableFuture<Long>> available = new ConcurrentHashMap<>();
         followWallet(LocalCluster.url(cluster.replicas("blueprint-service").get(0)).replaceFirst("^http", "ws") + "/ws/blueprints", admin, supplier,
                 available);
-        return new Setup(gateways, admin, base.registers(), blueprintId, buyer, supplier, base.confirmed(), available, cluster);
+        return new Setup(gateways, admin, base.registers(), blueprintId, buyer, supplier, base.confirmed(), available);
     }
 
     private static List<String> createInstances(Setup setup, int count) throws Exception {
@@ -270,32 +270,20 @@ public final class WorkflowBenchmark {
         ExecutorService executor = Executors.newFixedThreadPool(8);
         HttpClient client = HttpClient.newBuilder().executor(executor).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
                 .build();
-        long interval = 1_000_000_000L / rate;
-        long[] due = new long[instances.size()];
         String[] txIds = new String[instances.size()];
         AtomicInteger failed = new AtomicInteger();
-        List<CompletableFuture<?>> pending = new ArrayList<>();
-        long start = System.nanoTime() + 50_000_000L;
-        for (int i = 0; i < instances.size(); i++) {
-            due[i] = start + i * interval;
-            long wait = due[i] - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            int index = i;
-            HttpRequest request = HttpRequest.newBuilder(URI.create(setup.gateway(i) + "/api/instances/" + instances.get(i) + "/actions/0/execute"))
-                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + setup.admin()).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"data\":" + ORDER + "}")).build();
-            pending.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
-                if (error != null || response.statusCode() != 202) {
-                    failed.incrementAndGet();
-                } else {
-                    txIds[index] = field(response.body(), "txId");
-                }
-                return null;
-            }));
-        }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        long[] due = OpenLoopLoad.paced(instances.size(), 1_000_000_000L / rate, (i, dueAt) -> client.sendAsync(
+                HttpRequest.newBuilder(URI.create(setup.gateway(i) + "/api/instances/" + instances.get(i) + "/actions/0/execute"))
+                        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + setup.admin()).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"data\":" + ORDER + "}")).build(), HttpResponse.BodyHandlers.ofString())
+                .handle((response, error) -> {
+                    if (error != null || response.statusCode() != 202) {
+                        failed.incrementAndGet();
+                    } else {
+                        txIds[i] = field(response.body(), "txId");
+                    }
+                    return null;
+                }));
         executor.shutdownNow();
         List<String> accepted = new ArrayList<>();
         for (String txId : txIds) {
