@@ -30,7 +30,7 @@ import static dev.cairn.benchmarks.BenchHttp.field;
 import static dev.cairn.benchmarks.BenchHttp.get;
 import static dev.cairn.benchmarks.BenchHttp.option;
 import static dev.cairn.benchmarks.BenchHttp.post;
-import dev.cairn.platform.ledger.CanonicalJson;
+import dev.cairn.ledger.CanonicalJson;
 import dev.cairn.testsupport.LedgerFixture;
 
 /**

@@ -42,7 +42,12 @@ public final class CairnCli {
               down     stop a running suite and everything it started
               status   list every process with its port, pid and readiness
               setup    install nginx (apt-get), so that 'up' puts it in front
-              verify-export FILE.jsonl   check a register export offline (GET /api/registers/{id}/export)
+              verify-export FILE.jsonl [--genesis HASH] [--keys FILE]
+                       check a register export offline (GET /api/registers/{id}/export); without
+                       --genesis or --keys it prints the genesis and keys it trusted
+              monitor URL REGISTER_ID --state FILE [--genesis HASH] [--keys FILE]
+                       check the register's signed tree head against the one saved in FILE
+                       (consistency proof), then save it; the token in CAIRN_TOKEN
             """;
 
     private CairnCli() {

@@ -27,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
 import dev.cairn.localcluster.LocalCluster;
 import dev.cairn.localcluster.process.ManagedProcess;
 import dev.cairn.platform.crypto.WalletEncryption;
-import dev.cairn.platform.ledger.LedgerHashes;
+import dev.cairn.ledger.LedgerHashes;
 import dev.cairn.platform.workflow.Engine;
 import dev.cairn.platform.workflow.InstanceState;
 import dev.cairn.platform.workflow.StepTransaction;
@@ -412,7 +412,7 @@ class WorkflowE2EIT {
             this.workflow = Workflow.of(Json.read(front.get("/api/blueprints/" + blueprintId + "/versions/1", admin).body()).path("blueprint"));
             participants.forEach((id, party) -> bindings.put(id, party.wallet()));
             JsonNode genesis = Json.read(front.get("/api/registers/" + parties.registerId() + "/dockets/0", admin).body()).path("docket");
-            this.validators = dev.cairn.platform.crypto.LedgerAddress.of(genesis.path("signature").path("algorithm").asString(),
+            this.validators = dev.cairn.ledger.crypto.LedgerAddress.of(genesis.path("signature").path("algorithm").asString(),
                     Base64.getDecoder().decode(genesis.path("signature").path("publicKey").asString()));
             keys.put(validators, genesis.path("signature"));
         }

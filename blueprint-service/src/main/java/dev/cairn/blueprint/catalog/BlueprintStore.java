@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.stereotype.Component;
 
-import dev.cairn.platform.ledger.CanonicalJson;
+import dev.cairn.ledger.CanonicalJson;
 
 /**
  * Blueprints: each organisation's drafts in {@code blueprints}, and the versions published from

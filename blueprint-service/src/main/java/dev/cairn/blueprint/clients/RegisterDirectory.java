@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 
 import dev.cairn.blueprint.config.BlueprintProperties;
 import dev.cairn.platform.auth.ServiceTokenClient;
-import dev.cairn.platform.crypto.LedgerAddress;
+import dev.cairn.ledger.crypto.LedgerAddress;
 import dev.cairn.platform.http.ServiceHttp;
 
 /**

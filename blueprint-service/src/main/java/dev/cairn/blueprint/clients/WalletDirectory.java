@@ -17,10 +17,10 @@ import org.springframework.stereotype.Component;
 import dev.cairn.blueprint.config.BlueprintProperties;
 import dev.cairn.platform.auth.Caller;
 import dev.cairn.platform.auth.ServiceTokenClient;
-import dev.cairn.platform.crypto.LedgerAddress;
+import dev.cairn.ledger.crypto.LedgerAddress;
 import dev.cairn.platform.crypto.WalletEncryption;
 import dev.cairn.platform.http.ServiceHttp;
-import dev.cairn.platform.ledger.LedgerHashes;
+import dev.cairn.ledger.LedgerHashes;
 import dev.cairn.platform.problem.ApiException;
 
 /**

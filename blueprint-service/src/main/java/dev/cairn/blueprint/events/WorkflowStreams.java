@@ -9,7 +9,7 @@ import org.springframework.web.socket.WebSocketSession;
 import dev.cairn.blueprint.clients.WalletDirectory;
 import dev.cairn.blueprint.instances.InstanceAccess;
 import dev.cairn.platform.auth.Caller;
-import dev.cairn.platform.crypto.LedgerAddress;
+import dev.cairn.ledger.crypto.LedgerAddress;
 import dev.cairn.platform.events.CallerHandshake;
 import dev.cairn.platform.events.EventStreamSocket;
 import dev.cairn.platform.problem.ApiException;

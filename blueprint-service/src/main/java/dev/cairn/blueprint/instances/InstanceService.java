@@ -23,7 +23,7 @@ import dev.cairn.blueprint.events.Notifications;
 import dev.cairn.blueprint.execution.ActionExecutor;
 import dev.cairn.blueprint.execution.StepProgress;
 import dev.cairn.platform.auth.Caller;
-import dev.cairn.platform.crypto.LedgerAddress;
+import dev.cairn.ledger.crypto.LedgerAddress;
 import dev.cairn.platform.problem.ApiException;
 import dev.cairn.platform.workflow.Blueprint;
 import dev.cairn.platform.workflow.Engine;

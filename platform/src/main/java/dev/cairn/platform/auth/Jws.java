@@ -7,7 +7,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.cairn.platform.crypto.Ed25519;
+import dev.cairn.ledger.crypto.Ed25519;
 
 /**
  * JWS compact serialisation (RFC 7515) for the one algorithm Cairn uses: EdDSA over Ed25519

@@ -11,7 +11,7 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.cairn.platform.crypto.Ed25519;
+import dev.cairn.ledger.crypto.Ed25519;
 
 /**
  * Verifies Cairn access tokens locally: EdDSA only, {@code typ} at+jwt, a known key id,

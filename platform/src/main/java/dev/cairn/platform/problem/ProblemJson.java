@@ -4,7 +4,7 @@ import java.util.Map;
 
 import org.springframework.http.HttpStatus;
 
-import dev.cairn.platform.ledger.CanonicalJson;
+import dev.cairn.ledger.CanonicalJson;
 
 /**
  * Renders a problem+json document without a JSON library, for the places that answer before any

@@ -12,7 +12,7 @@ import java.util.Set;
 
 import tools.jackson.databind.JsonNode;
 
-import dev.cairn.platform.crypto.LedgerAddress;
+import dev.cairn.ledger.crypto.LedgerAddress;
 import dev.cairn.platform.ledger.DataSchema;
 
 /**

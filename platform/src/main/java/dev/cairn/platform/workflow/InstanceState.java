@@ -11,9 +11,9 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.cairn.platform.crypto.SignatureVerifier;
-import dev.cairn.platform.ledger.CanonicalJson;
-import dev.cairn.platform.ledger.LedgerHashes;
+import dev.cairn.ledger.crypto.SignatureVerifier;
+import dev.cairn.ledger.CanonicalJson;
+import dev.cairn.ledger.LedgerHashes;
 
 /**
  * Where a workflow instance stands after a step: its status, the data accumulated so far, the

@@ -18,9 +18,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.http.HttpStatus;
 
-import dev.cairn.platform.crypto.SignatureVerifier;
-import dev.cairn.platform.ledger.CanonicalJson;
-import dev.cairn.platform.ledger.LedgerHashes;
+import dev.cairn.ledger.crypto.SignatureVerifier;
+import dev.cairn.ledger.CanonicalJson;
+import dev.cairn.ledger.LedgerHashes;
 import dev.cairn.platform.problem.ApiException;
 
 /**
@@ -334,7 +334,7 @@ public final class StepTransaction {
         Set<String> participants = new java.util.HashSet<>();
         workflow.blueprint().participants().forEach(p -> participants.add(p.id()));
         if (!prior.participants().keySet().equals(participants)
-                || !prior.participants().values().stream().allMatch(dev.cairn.platform.crypto.LedgerAddress::isValid)) {
+                || !prior.participants().values().stream().allMatch(dev.cairn.ledger.crypto.LedgerAddress::isValid)) {
             throw invalid("the first step must bind every participant of the blueprint to a wallet address");
         }
         InstanceState start = Engine.start(workflow, prior.participants());

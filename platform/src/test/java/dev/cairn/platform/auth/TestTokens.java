@@ -12,7 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.cairn.platform.crypto.Ed25519;
+import dev.cairn.ledger.crypto.Ed25519;
 
 /** Builds tokens for tests, well-formed or deliberately broken. */
 public final class TestTokens {

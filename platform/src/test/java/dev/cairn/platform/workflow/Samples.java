@@ -11,8 +11,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.cairn.platform.crypto.Ed25519;
-import dev.cairn.platform.crypto.LedgerAddress;
+import dev.cairn.ledger.crypto.Ed25519;
+import dev.cairn.ledger.crypto.LedgerAddress;
 
 /** The sample blueprints of {@code samples/blueprints}, and wallets to bind their participants to. */
 final class Samples {

@@ -6,12 +6,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import org.bson.Document;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -24,7 +26,9 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import dev.cairn.platform.auth.Caller;
+import dev.cairn.ledger.CanonicalJson;
 import dev.cairn.register.ledger.LedgerStore;
+import dev.cairn.register.ledger.TreeHeads;
 import dev.cairn.register.registry.Register;
 import dev.cairn.register.registry.RegisterAccess;
 
@@ -33,7 +37,8 @@ import dev.cairn.register.registry.RegisterAccess;
  * line describes the register ({@code "type":"register"}); then, for each height from 0, a
  * {@code "type":"docket"} line with the signed docket, followed by one
  * {@code "type":"transaction"} line per transaction, in the docket's order. Records are
- * exactly as signed. {@link ExportVerifier} checks such a file offline.
+ * exactly as signed; last, when the register has one, a {@code "type":"head"} line with the signed
+ * tree head it served when the export began. {@code dev.cairn.ledger.verify.ExportVerifier} (bin/cairn verify-export) checks such a file offline.
  */
 @RestController
 class ExportController {
@@ -43,11 +48,13 @@ class ExportController {
 
     private final RegisterAccess access;
     private final LedgerStore store;
+    private final TreeHeads heads;
     private final JsonMapper json;
 
-    ExportController(RegisterAccess access, LedgerStore store, JsonMapper json) {
+    ExportController(RegisterAccess access, LedgerStore store, TreeHeads heads, JsonMapper json) {
         this.access = access;
         this.store = store;
+        this.heads = heads;
         this.json = json;
     }
 
@@ -64,11 +71,16 @@ class ExportController {
         ObjectNode header = json.createObjectNode().put("type", "register").put("registerId", register.id()).put("name", register.name())
                 .put("organizationId", register.organizationId()).put("exportedAt", Instant.now().toString());
         line(out, header.toString());
+        // the head kept now covers at most the dockets sealed now, all of which the export holds
+        Optional<JsonNode> head = heads.current(register.id());
         long next = 0;
         while (true) {
             List<Document> dockets = ledger.dockets().find(Filters.gte("_id", next)).sort(Sorts.ascending("_id")).limit(BATCH)
                     .into(new ArrayList<>());
             if (dockets.isEmpty()) {
+                if (head.isPresent()) {
+                    line(out, "{\"type\":\"head\",\"head\":" + CanonicalJson.string(head.get()) + "}");
+                }
                 return;
             }
             for (Document docket : dockets) {

@@ -1,6 +1,7 @@
 package dev.cairn.register.ledger;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,119 +16,145 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
 
-import dev.cairn.platform.ledger.LedgerHashes;
+import dev.cairn.ledger.ChainCheck;
+import dev.cairn.ledger.ChainRules;
 
 /**
- * Walks a register's whole chain from height 0: contiguous heights, each docket's hash and
- * signature, its link to the previous docket, its Merkle root over its transaction ids, and
- * for every transaction its id (recomputed from its content), its signature, and that the
- * fields queries use agree with the signed content. Reports the first height that fails, and
- * why. Reads the stored documents as they are, not through any cache.
+ * Walks a register's whole chain from height 0 with the rules of {@link ChainCheck} (hashes,
+ * signatures, links, Merkle roots, sealing keys in force at each height), checks that the fields
+ * queries use agree with the signed content, and that the signed tree head the register serves
+ * matches the chain. Reports the first height that fails, and why. Reads the stored documents as
+ * they are, not through any cache; each record's own hash and signature are checked on every
+ * core.
  */
 @Component
 public class ChainVerifier {
 
-    public record Result(boolean ok, long height, String reason, long dockets, long transactions) {
+    public record Result(boolean ok, long height, String reason, long dockets, long transactions, String treeHead, String genesisHash) {
     }
 
-    private static final int BATCH = 200;
+    private static final int DOCKETS_PER_BATCH = 200;
+    private static final int TRANSACTIONS_PER_BATCH = 2_000;
 
     private final LedgerStore store;
+    private final TreeHeads heads;
     private final JsonMapper json;
 
-    public ChainVerifier(LedgerStore store, JsonMapper json) {
+    public ChainVerifier(LedgerStore store, TreeHeads heads, JsonMapper json) {
         this.store = store;
+        this.heads = heads;
         this.json = json;
+    }
+
+    /** A stored record, parsed, with its own checks made. */
+    private record Checked(Document stored, JsonNode record, String ownProblem) {
     }
 
     public Result verify(String registerId) {
         LedgerStore.Ledger ledger = store.of(registerId);
+        ChainCheck chain = new ChainCheck(registerId);
         long expected = 0;
-        String previousHash = LedgerHashes.GENESIS_PREVIOUS_HASH;
-        long transactions = 0;
-        while (true) {
-            List<Document> batch = ledger.dockets().find(Filters.gte("_id", expected)).sort(Sorts.ascending("_id")).limit(BATCH)
+        while (!chain.failed()) {
+            List<Document> batch = ledger.dockets().find(Filters.gte("_id", expected)).sort(Sorts.ascending("_id")).limit(DOCKETS_PER_BATCH)
                     .into(new ArrayList<>());
             if (batch.isEmpty()) {
-                return new Result(true, expected - 1, null, expected, transactions);
+                break;
             }
-            for (Document stored : batch) {
-                long height = ((Number) stored.get("_id")).longValue();
-                if (height != expected) {
-                    return failed(expected, "docket missing (the next stored height is " + height + ")", expected, transactions);
+            int from = 0;
+            while (from < batch.size() && !chain.failed()) {
+                int to = from;
+                int count = 0;
+                while (to < batch.size() && (to == from || count + batch.get(to).getList("transactionIds", String.class).size() <= TRANSACTIONS_PER_BATCH)) {
+                    count += batch.get(to++).getList("transactionIds", String.class).size();
                 }
-                String problem = docketProblem(registerId, stored, previousHash);
-                if (problem == null) {
-                    problem = transactionsProblem(ledger, registerId, stored);
-                }
-                if (problem != null) {
-                    return failed(height, problem, expected, transactions);
-                }
-                transactions += stored.getList("transactionIds", String.class).size();
-                previousHash = stored.getString("hash");
-                expected++;
+                expected = check(ledger, chain, batch.subList(from, to), expected);
+                from = to;
             }
         }
+        if (!chain.failed()) {
+            heads.current(registerId).ifPresent(chain::head);
+        }
+        ChainCheck.Result result = chain.finish();
+        return new Result(result.ok(), result.height(), result.reason(), result.dockets(), result.transactions(), result.treeHead(),
+                result.genesisHash());
     }
 
-    private String docketProblem(String registerId, Document stored, String previousHash) {
-        JsonNode docket;
+    /** Checks dockets (contiguous from {@code expected}) and their transactions; answers the next expected height. */
+    private long check(LedgerStore.Ledger ledger, ChainCheck chain, List<Document> dockets, long expected) {
+        List<String> ids = dockets.stream().flatMap(d -> d.getList("transactionIds", String.class).stream()).toList();
+        Map<String, Document> stored = ledger.transactions().find(Filters.in("_id", ids)).into(new ArrayList<>()).stream()
+                .collect(Collectors.toMap(d -> d.getString("_id"), Function.identity()));
+        List<Checked> docketChecks = dockets.parallelStream().map(d -> parse(d, true)).toList();
+        Map<String, Checked> txChecks = stored.values().parallelStream().map(d -> parse(d, false))
+                .collect(Collectors.toMap(c -> c.stored().getString("_id"), Function.identity()));
+        for (Checked docket : docketChecks) {
+            long height = ((Number) docket.stored().get("_id")).longValue();
+            if (height != expected) {
+                chain.failAt(expected, "docket missing (the next stored height is " + height + ")");
+                return expected;
+            }
+            if (!chain.docket(docket.record(), docket.ownProblem())) {
+                return expected;
+            }
+            String problem = storedDocketProblem(docket);
+            for (String txId : ChainRules.transactionIds(docket.record())) {
+                if (problem != null) {
+                    break;
+                }
+                Checked tx = txChecks.get(txId);
+                if (tx == null) {
+                    problem = "transaction " + txId + " is missing";
+                } else if (!chain.transaction(tx.record(), tx.ownProblem())) {
+                    return expected;
+                } else {
+                    problem = storedTransactionProblem(tx, height);
+                }
+            }
+            if (problem != null) {
+                chain.failAt(height, problem);
+                return expected;
+            }
+            expected++;
+        }
+        return expected;
+    }
+
+    private Checked parse(Document stored, boolean docket) {
+        JsonNode record;
         try {
-            docket = json.readTree(stored.getString("raw"));
+            record = json.readTree(stored.getString("raw"));
         } catch (RuntimeException e) {
-            return "the stored docket is not valid JSON";
+            return new Checked(stored, json.createObjectNode(), "the stored " + (docket ? "docket" : "transaction " + stored.get("_id"))
+                    + " is not valid JSON");
         }
-        String problem = ChainRules.docketProblem(docket, registerId, ((Number) stored.get("_id")).longValue(), previousHash);
-        if (problem != null) {
-            return problem;
-        }
-        if (!docket.path("hash").asString("").equals(stored.getString("hash"))) {
+        return new Checked(stored, record, docket ? ChainRules.docketSelfProblem(record) : ChainRules.transactionSelfProblem(record));
+    }
+
+    private static String storedDocketProblem(Checked docket) {
+        if (!docket.record().path("hash").asString("").equals(docket.stored().getString("hash"))) {
             return "the stored hash differs from the signed one";
         }
-        if (!ChainRules.transactionIds(docket).equals(stored.getList("transactionIds", String.class))) {
+        if (!ChainRules.transactionIds(docket.record()).equals(docket.stored().getList("transactionIds", String.class))) {
             return "the stored list of transactions differs from the signed one";
         }
         return null;
     }
 
-    private String transactionsProblem(LedgerStore.Ledger ledger, String registerId, Document docket) {
-        long height = ((Number) docket.get("_id")).longValue();
-        List<String> ids = docket.getList("transactionIds", String.class);
-        Map<String, Document> stored = ledger.transactions().find(Filters.in("_id", ids)).into(new ArrayList<>()).stream()
-                .collect(Collectors.toMap(document -> document.getString("_id"), Function.identity()));
-        for (String txId : ids) {
-            Document document = stored.get(txId);
-            if (document == null) {
-                return "transaction " + txId + " is missing";
-            }
-            if (((Number) document.get("height")).longValue() != height) {
-                return "transaction " + txId + " is recorded at another height";
-            }
-            JsonNode tx;
-            try {
-                tx = json.readTree(document.getString("raw"));
-            } catch (RuntimeException e) {
-                return "transaction " + txId + " is not valid JSON";
-            }
-            String problem = ChainRules.transactionProblem(tx, registerId, txId);
-            if (problem != null) {
-                return problem;
-            }
-            Document expected = DocketWriter.transactionDocument(tx, height);
-            for (String field : List.of("sender", "type", "blueprintId", "instanceId", "timestamp")) {
-                if (!Objects.equals(expected.get(field), document.get(field))) {
-                    return "transaction " + txId + ": the stored " + field + " differs from the signed one";
-                }
-            }
-            if (!new java.util.HashSet<>(expected.getList("recipients", String.class))
-                    .equals(new java.util.HashSet<>(document.getList("recipients", String.class)))) {
-                return "transaction " + txId + ": the stored recipients differ from the signed ones";
+    private static String storedTransactionProblem(Checked tx, long height) {
+        Document document = tx.stored();
+        String txId = document.getString("_id");
+        if (((Number) document.get("height")).longValue() != height) {
+            return "transaction " + txId + " is recorded at another height";
+        }
+        Document expected = DocketWriter.transactionDocument(tx.record(), height);
+        for (String field : List.of("sender", "type", "blueprintId", "instanceId", "timestamp")) {
+            if (!Objects.equals(expected.get(field), document.get(field))) {
+                return "transaction " + txId + ": the stored " + field + " differs from the signed one";
             }
         }
+        if (!new HashSet<>(expected.getList("recipients", String.class)).equals(new HashSet<>(document.getList("recipients", String.class)))) {
+            return "transaction " + txId + ": the stored recipients differ from the signed ones";
+        }
         return null;
-    }
-
-    private static Result failed(long height, String reason, long dockets, long transactions) {
-        return new Result(false, height, reason, dockets, transactions);
     }
 }

@@ -19,9 +19,12 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
-import dev.cairn.platform.ledger.CanonicalJson;
-import dev.cairn.platform.ledger.LedgerHashes;
-import dev.cairn.platform.ledger.TransactionRules;
+import dev.cairn.ledger.CanonicalJson;
+import dev.cairn.ledger.LedgerHashes;
+import dev.cairn.ledger.MerkleTree;
+import dev.cairn.ledger.RuleException;
+import dev.cairn.ledger.SealingKeys;
+import dev.cairn.ledger.TransactionRules;
 import dev.cairn.platform.problem.ApiException;
 import dev.cairn.register.config.RegisterProperties;
 import dev.cairn.register.events.RegisterEvents;
@@ -52,16 +55,27 @@ import dev.cairn.register.registry.Registry;
 @Component
 public class DocketWriter {
 
-    public record Written(String registerId, long height, String hash, int transactionCount) {
+    /**
+     * A stored docket, with what the register trusts after it: the sealing keys for the next
+     * height, and the size and head of the docket tree (what a signed tree head states).
+     */
+    public record Written(String registerId, long height, String hash, int transactionCount, long treeSize, String rootHash,
+            List<SealingKeys.Key> sealingKeys) {
+
+        static Written of(String registerId, long height, String hash, int count, DocketTrust.After after) {
+            return new Written(registerId, height, hash, count, after.treeSize(), after.rootHash(), after.keys().keys());
+        }
     }
 
     private final LedgerStore store;
     private final Registry registry;
     private final RegisterProperties properties;
     private final RegisterEvents events;
+    private final DocketTrust trust;
 
-    public DocketWriter(LedgerStore store, Registry registry, RegisterProperties properties, RegisterEvents events) {
+    public DocketWriter(LedgerStore store, Registry registry, RegisterProperties properties, RegisterEvents events, DocketTrust trust) {
         this.store = store;
+        this.trust = trust;
         this.registry = registry;
         this.properties = properties;
         this.events = events;
@@ -129,6 +143,7 @@ public class DocketWriter {
                     Map.of("latestHash", latest.getString("hash")));
         }
 
+        DocketTrust.After after = trusted(ledger, latest, docket, transactions, height);
         List<Document> staged = stageTransactions(ledger, transactions, height);
 
         // event sequence numbers continue the previous docket's: the same for every writer of this height
@@ -136,6 +151,7 @@ public class DocketWriter {
         Document docketDocument = new Document("_id", height).append("hash", hash).append("raw", CanonicalJson.string(docket))
                 .append("transactionIds", txIds).append("timestamp", docket.path("timestamp").stringValue())
                 .append("firstSeq", firstSeq).append("lastSeq", firstSeq + RegisterEvents.count(txIds.size()) - 1);
+        DocketTrust.keep(docketDocument, after);
         try {
             ledger.dockets().insertOne(docketDocument);
         } catch (MongoWriteException e) {
@@ -149,7 +165,45 @@ public class DocketWriter {
         tidy(ledger, height, docketDocument);
         registry.advance(registerId, height, hash);
         events.publish(registerId, docketDocument, staged);
-        return new Written(registerId, height, hash, txIds.size());
+        return Written.of(registerId, height, hash, txIds.size(), after);
+    }
+
+    /**
+     * The docket must be signed by a sealing key in force at its height, and so must every key
+     * change it seals; the genesis docket by a key its genesis transaction pins.
+     *
+     * @return the trust after the docket
+     */
+    private DocketTrust.After trusted(LedgerStore.Ledger ledger, Document latest, JsonNode docket, JsonNode transactions, long height) {
+        SealingKeys keys;
+        List<byte[]> frontier;
+        try {
+            if (height == 0) {
+                JsonNode genesis = transactions.get(0);
+                keys = SealingKeys.fromGenesis(genesis, docket);
+                if (genesis.path("payload").has(SealingKeys.FIELD) && !keys.signed(genesis)) {
+                    throw invalid("the genesis transaction is not signed by a sealing key it pins");
+                }
+                frontier = List.of();
+            } else {
+                DocketTrust.After before = trust.after(ledger, latest);
+                keys = before.keys();
+                frontier = before.frontier();
+            }
+            if (!keys.signed(docket)) {
+                throw invalid("the docket is not signed by a sealing key of the register (signed by key "
+                        + SealingKeys.Key.signerOf(docket).map(SealingKeys.Key::id).orElse("?") + "; the register's sealing keys are "
+                        + keys.ids() + ")");
+            }
+            for (JsonNode tx : transactions.values()) {
+                if (SealingKeys.isKeyChange(tx)) {
+                    keys = keys.apply(tx);
+                }
+            }
+        } catch (RuleException e) {
+            throw invalid(e.getMessage());
+        }
+        return new DocketTrust.After(height, keys, MerkleTree.append(frontier, height, LedgerHashes.bytes(docket.path("hash").stringValue())));
     }
 
     private Written sameOrConflict(LedgerStore.Ledger ledger, Document stored, String hash, int count) {
@@ -158,7 +212,7 @@ public class DocketWriter {
             // completes a write that stopped after its commit; subscribers drop events they already have
             registry.advance(ledger.registerId(), height, hash);
             events.publish(ledger.registerId(), stored);
-            return new Written(ledger.registerId(), height, hash, count);
+            return Written.of(ledger.registerId(), height, hash, count, trust.after(ledger, stored));
         }
         throw conflict("height-taken", "Another docket is already sealed at height " + height, Map.of("sealedHash", stored.getString("hash")));
     }
@@ -211,7 +265,7 @@ public class DocketWriter {
     }
 
     static Document transactionDocument(JsonNode tx, long height) {
-        Set<String> recipients = new HashSet<>(LedgerRecords.strings(tx.path("recipients")));
+        Set<String> recipients = new java.util.LinkedHashSet<>(LedgerRecords.strings(tx.path("recipients"))); // distinct, in the signed order
         return new Document("_id", tx.path("txId").stringValue()).append("height", height).append("raw", CanonicalJson.string(tx))
                 .append("type", tx.path("type").stringValue()).append("sender", tx.path("sender").stringValue())
                 .append("recipients", new ArrayList<>(recipients)).append("blueprintId", tx.path("blueprintId").asString(null))

@@ -6,9 +6,9 @@ import java.util.List;
 
 import tools.jackson.databind.JsonNode;
 
-import dev.cairn.platform.crypto.SignatureVerifier;
-import dev.cairn.platform.ledger.LedgerHashes;
-import dev.cairn.platform.ledger.TransactionRules;
+import dev.cairn.ledger.crypto.SignatureVerifier;
+import dev.cairn.ledger.LedgerHashes;
+import dev.cairn.ledger.TransactionRules;
 
 /**
  * The shape of the ledger records the register accepts, checked field by field so that a

@@ -9,7 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.stereotype.Component;
 
 import dev.cairn.platform.problem.ApiException;
-import dev.cairn.platform.ledger.LedgerHashes;
+import dev.cairn.ledger.LedgerHashes;
 
 /** How stored ledger records are shown, and how their ids in URLs are read. */
 @Component

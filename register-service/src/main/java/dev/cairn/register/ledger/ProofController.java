@@ -16,8 +16,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.cairn.platform.auth.Caller;
-import dev.cairn.platform.ledger.LedgerHashes;
-import dev.cairn.platform.ledger.MerkleTree;
+import dev.cairn.ledger.LedgerHashes;
+import dev.cairn.ledger.MerkleTree;
 import dev.cairn.platform.problem.ApiException;
 import dev.cairn.register.registry.RegisterAccess;
 

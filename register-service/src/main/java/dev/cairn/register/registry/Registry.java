@@ -77,6 +77,18 @@ public class Registry {
                 .into(new ArrayList<>());
     }
 
+    /** Keeps a signed tree head if it covers more dockets than the one kept; heads never go back. */
+    public void recordSignedHead(String id, long treeSize, String head) {
+        registers.updateOne(Filters.and(Filters.eq("_id", id), Filters.or(Filters.exists("signedHeadSize", false),
+                Filters.lt("signedHeadSize", treeSize))), Updates.combine(Updates.set("signedHeadSize", treeSize), Updates.set("signedHead", head)));
+    }
+
+    /** The latest signed tree head kept (its canonical JSON), if any. */
+    public Optional<String> signedHead(String id) {
+        return Optional.ofNullable(registers.find(Filters.eq("_id", id)).projection(new Document("signedHead", 1)).first())
+                .map(d -> d.getString("signedHead"));
+    }
+
     /** Moves the register's head forward to a sealed docket; never backwards. */
     public void advance(String id, long height, String docketHash) {
         registers.updateOne(Filters.and(Filters.eq("_id", id), Filters.lt("height", height)),

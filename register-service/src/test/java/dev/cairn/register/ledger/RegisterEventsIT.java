@@ -27,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.cairn.platform.ledger.LedgerHashes;
+import dev.cairn.ledger.LedgerHashes;
 import dev.cairn.register.RegisterServiceApplication;
 import dev.cairn.testsupport.JwksServer;
 import dev.cairn.testsupport.LedgerFixture;

@@ -20,7 +20,7 @@ import dev.cairn.platform.auth.AuthProperties;
 import dev.cairn.platform.auth.Jws;
 import dev.cairn.platform.auth.KeySource;
 import dev.cairn.platform.crypto.AesGcm;
-import dev.cairn.platform.crypto.Ed25519;
+import dev.cairn.ledger.crypto.Ed25519;
 import dev.cairn.tenant.config.TenantProperties;
 
 import org.springframework.jdbc.core.simple.JdbcClient;

@@ -13,6 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
 
+import dev.cairn.ledger.SealingKeys;
 import dev.cairn.platform.auth.ServiceTokenClient;
 import dev.cairn.platform.problem.ApiException;
 import dev.cairn.platform.http.ServiceHttp;
@@ -132,6 +133,30 @@ public class RegisterClient {
             throw new ServiceHttp.UnreachableException("register-service answered " + answer.status() + " reading a transaction", null);
         }
         return Optional.of(answer.body().path("height").asLong());
+    }
+
+    /** The sealing keys in force for the register's next docket, or empty before genesis. */
+    public Optional<SealingKeys> sealingKeys(String id) {
+        ServiceHttp.Answer answer = http.get("/api/registers/" + id + "/sealing-keys");
+        if (answer.status() == 404) {
+            return Optional.empty();
+        }
+        if (!answer.ok()) {
+            throw new ServiceHttp.UnreachableException("register-service answered " + answer.status() + " for sealing keys", null);
+        }
+        return Optional.of(SealingKeys.parse(answer.body().path(SealingKeys.FIELD), "the register's sealing keys"));
+    }
+
+    /** Hands a signed tree head to the register; false when it refused it. */
+    public boolean publishHead(String id, JsonNode head) {
+        ServiceHttp.Answer answer = http.post("/api/registers/" + id + "/head", head);
+        if (answer.status() / 100 == 4) {
+            return false;
+        }
+        if (!answer.ok()) {
+            throw new ServiceHttp.UnreachableException("register-service answered " + answer.status() + " for a tree head", null);
+        }
+        return true;
     }
 
     public WriteResult writeDocket(String id, JsonNode docket, List<JsonNode> transactions, long leaseEpoch) {

@@ -21,10 +21,12 @@ import org.springframework.stereotype.Service;
 
 import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
-import dev.cairn.platform.crypto.LedgerAddress;
-import dev.cairn.platform.ledger.CanonicalJson;
-import dev.cairn.platform.ledger.LedgerHashes;
-import dev.cairn.platform.ledger.TransactionRules;
+import dev.cairn.ledger.crypto.LedgerAddress;
+import dev.cairn.ledger.CanonicalJson;
+import dev.cairn.ledger.LedgerHashes;
+import dev.cairn.ledger.RuleException;
+import dev.cairn.ledger.SealingKeys;
+import dev.cairn.ledger.TransactionRules;
 import dev.cairn.platform.workflow.StepTransaction;
 import dev.cairn.platform.problem.ApiException;
 import dev.cairn.validator.clients.RegisterClient;
@@ -262,10 +264,24 @@ public class Submissions {
         }
         RegisterClient.RegisterInfo register = registers.register(registerId).orElseThrow(() -> ApiException.notFound("register"));
         Access.requireActingFor(caller, register.organizationId(), SUBMIT_SCOPE, "register");
+        if (SealingKeys.isKeyChange(tx)) {
+            checkKeyChange(tx, registerId);
+        }
         String previous = tx.path("previousTxId").isString() ? tx.path("previousTxId").stringValue() : null;
         boolean workflow = StepTransaction.isWorkflowStep(tx);
         return new Candidate(new Mempool.Accepted(txId, registerId, raw, previous, workflow ? tx.path("instanceId").asString(null) : null,
                 workflow ? WorkflowSteps.summary(tx) : null), tx, register);
+    }
+
+    /** A key change must be signed by a sealing key in force now and leave a valid set; it is checked again when sealed. */
+    private void checkKeyChange(JsonNode tx, String registerId) {
+        SealingKeys keys = registers.sealingKeys(registerId)
+                .orElseThrow(() -> ApiException.badRequest("invalid-key-change", "The register has no sealing keys before its genesis docket"));
+        try {
+            keys.apply(tx);
+        } catch (RuleException e) {
+            throw ApiException.badRequest("invalid-key-change", e.getMessage());
+        }
     }
 
     /**

@@ -83,11 +83,10 @@ public class WorkflowSteps {
                 .orElseThrow(() -> ApiException.badRequest("unknown-blueprint", "Version " + version.intValue() + " of blueprint " + blueprintId
                         + " is not a published blueprint of the register's organisation"));
         JsonNode copy = tx.path("payload").path("validatorCopy");
-        if (!wallet.address().equals(copy.path("walletAddress").asString(""))) {
-            throw ApiException.badRequest("validator-copy-not-for-us", "payload.validatorCopy must be encrypted to this installation's "
-                    + "validators, wallet " + wallet.address());
-        }
-        byte[] plaintext = copy.path("ciphertext").isString() ? wallet.decrypt(copy.path("ciphertext").stringValue()) : null;
+        SystemWallet.Wallet recipient = wallet.byAddress(copy.path("walletAddress").asString(""))
+                .orElseThrow(() -> ApiException.badRequest("validator-copy-not-for-us", "payload.validatorCopy must be encrypted to "
+                        + "this installation's validators: the wallet that signed the register's genesis docket"));
+        byte[] plaintext = copy.path("ciphertext").isString() ? wallet.decrypt(recipient, copy.path("ciphertext").stringValue()) : null;
         if (plaintext == null) {
             throw ApiException.badRequest("invalid-workflow-step", "The validator copy cannot be opened with the validators' wallet");
         }

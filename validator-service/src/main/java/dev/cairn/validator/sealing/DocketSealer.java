@@ -39,7 +39,10 @@ import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.stereotype.Component;
 
 import dev.cairn.platform.instance.InstanceIdentity;
-import dev.cairn.platform.ledger.LedgerHashes;
+import dev.cairn.ledger.LedgerHashes;
+import dev.cairn.ledger.RuleException;
+import dev.cairn.ledger.SealingKeys;
+import dev.cairn.validator.clients.SystemWallet;
 import dev.cairn.validator.clients.RegisterClient;
 import dev.cairn.validator.config.ValidatorProperties;
 import dev.cairn.validator.mempool.Mempool;
@@ -67,7 +70,8 @@ import dev.cairn.validator.mempool.Submissions;
 @Component
 public class DocketSealer {
 
-    private record Head(long epoch, long height, String hash) {
+    /** The register's latest docket as this replica knows it, and the sealing keys in force for the next. */
+    private record Head(long epoch, long height, String hash, SealingKeys keys) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(DocketSealer.class);
@@ -77,6 +81,8 @@ public class DocketSealer {
     private final Leases leases;
     private final RegisterClient registers;
     private final DocketBuilder builder;
+    private final SystemWallet wallet;
+    private final TreeHeadPublisher treeHeads;
     private final Rejections rejections;
     private final ValidatorProperties properties;
     private final InstanceIdentity identity;
@@ -100,13 +106,15 @@ public class DocketSealer {
     private final ExecutorService sealers;
     private Thread worker;
 
-    public DocketSealer(Mempool mempool, Leases leases, RegisterClient registers, DocketBuilder builder, Rejections rejections,
-            ValidatorProperties properties, InstanceIdentity identity, JsonMapper json, Clock clock, MongoDatabaseFactory databases,
-            MeterRegistry meters) {
+    public DocketSealer(Mempool mempool, Leases leases, RegisterClient registers, DocketBuilder builder, SystemWallet wallet,
+            TreeHeadPublisher treeHeads, Rejections rejections, ValidatorProperties properties, InstanceIdentity identity, JsonMapper json,
+            Clock clock, MongoDatabaseFactory databases, MeterRegistry meters) {
         this.mempool = mempool;
         this.leases = leases;
         this.registers = registers;
         this.builder = builder;
+        this.wallet = wallet;
+        this.treeHeads = treeHeads;
         this.rejections = rejections;
         this.properties = properties;
         this.identity = identity;
@@ -219,6 +227,12 @@ public class DocketSealer {
             return false;
         }
         awaitingGenesis.remove(registerId);
+        Optional<SystemWallet.Wallet> signer = wallet.holderOf(head.keys());
+        if (signer.isEmpty()) {
+            complain("Register " + registerId + " trusts none of this installation's sealing keys ({}); it cannot be sealed here",
+                    new IllegalStateException(head.keys().toString()));
+            return false;
+        }
         int max = Math.min(properties.docket().maxTransactions(), shrunk.getOrDefault(registerId, Integer.MAX_VALUE));
         List<Mempool.Entry> pending = mempool.pending(registerId, max);
         if (pending.isEmpty()) {
@@ -232,6 +246,7 @@ public class DocketSealer {
         List<String> ids = new ArrayList<>();
         Set<String> inDocket = new HashSet<>();
         Map<String, Mempool.Entry> previous = previousEntries(pending);
+        SealingKeys keys = head.keys();
         long bytes = 0;
         boolean full = pending.size() == max;
         for (Mempool.Entry entry : pending) {
@@ -261,6 +276,14 @@ public class DocketSealer {
                     continue;
                 }
             }
+            if (SealingKeys.isKeyChange(tx)) {
+                try {
+                    keys = keys.apply(tx);
+                } catch (RuleException e) {
+                    rejections.reject(entry, e.getMessage());
+                    continue;
+                }
+            }
             transactions.add(tx);
             ids.add(entry.txId());
             inDocket.add(entry.txId());
@@ -270,14 +293,15 @@ public class DocketSealer {
             return false;
         }
         Instant oldest = pending.get(0).receivedAt();
-        return write(registerId, lease, head, ids, transactions, oldest) && full;
+        return write(registerId, lease, head, signer.get(), ids, transactions, oldest) && full;
     }
 
-    private boolean write(String registerId, Leases.Lease lease, Head head, List<String> ids, List<JsonNode> transactions, Instant oldest) {
+    private boolean write(String registerId, Leases.Lease lease, Head head, SystemWallet.Wallet signer, List<String> ids,
+            List<JsonNode> transactions, Instant oldest) {
         long started = System.nanoTime();
         Instant now = clock.instant();
         long height = head.height() + 1;
-        ObjectNode docket = builder.docket(registerId, height, head.hash(), ids, now, identity.id());
+        ObjectNode docket = builder.docket(registerId, height, head.hash(), ids, now, identity.id(), signer);
         long signed = System.nanoTime();
         if (!leases.valid(lease)) {
             return false;
@@ -288,7 +312,7 @@ public class DocketSealer {
             if (ids.size() > 1) {
                 shrunk.remove(registerId);
             }
-            sealedAt(registerId, ids, height, docket.path("hash").stringValue(), lease.epoch());
+            sealedAt(registerId, ids, height, docket.path("hash").stringValue(), lease.epoch(), head.keys(), result.body());
             dockets.increment();
             sealed.increment(ids.size());
             signing.record(signed - started, TimeUnit.NANOSECONDS);
@@ -354,16 +378,18 @@ public class DocketSealer {
             return;
         }
         Instant now = clock.instant();
-        ObjectNode tx = builder.genesisTransaction(registerId, register.get().genesis(), now);
+        SystemWallet.Wallet signer = wallet.newest();
+        ObjectNode tx = builder.genesisTransaction(registerId, register.get().genesis(), now, signer);
         String txId = tx.path("txId").stringValue();
-        ObjectNode docket = builder.docket(registerId, 0, LedgerHashes.GENESIS_PREVIOUS_HASH, List.of(txId), now, identity.id());
+        ObjectNode docket = builder.docket(registerId, 0, LedgerHashes.GENESIS_PREVIOUS_HASH, List.of(txId), now, identity.id(), signer);
         if (!leases.valid(lease)) {
             return;
         }
         RegisterClient.WriteResult result = registers.writeDocket(registerId, docket, List.of(tx), lease.epoch());
         if (result.written()) {
             mempool.recordSealed(registerId, txId, 0, now);
-            sealedAt(registerId, List.of(txId), 0, docket.path("hash").stringValue(), lease.epoch());
+            SealingKeys pinned = SealingKeys.of(List.of(signer.key()));
+            sealedAt(registerId, List.of(txId), 0, docket.path("hash").stringValue(), lease.epoch(), pinned, result.body());
             awaitingGenesis.remove(registerId);
             dockets.increment();
             log.info("Sealed the genesis docket of register {}", registerId);
@@ -375,18 +401,26 @@ public class DocketSealer {
         }
     }
 
-    private void sealedAt(String registerId, List<String> ids, long height, String hash, long epoch) {
+    /**
+     * Marks a docket's transactions sealed and moves the head on. {@code written} is the register's
+     * answer to the write: the keys in force after the docket, and the docket tree to sign a head
+     * for ({@code keysAt} were in force for the docket itself).
+     */
+    private void sealedAt(String registerId, List<String> ids, long height, String hash, long epoch, SealingKeys keysAt, JsonNode written) {
         mempool.markSealed(registerId, ids, height, clock.instant());
         marks.updateOne(Filters.eq("_id", registerId), Updates.combine(Updates.max("height", height), Updates.set("at", new Date())),
                 new UpdateOptions().upsert(true));
-        heads.put(registerId, new Head(epoch, height, hash));
+        SealingKeys keysAfter = SealingKeys.parse(written.path(SealingKeys.FIELD), "the register's sealing keys");
+        heads.put(registerId, new Head(epoch, height, hash, keysAfter));
+        treeHeads.submit(new TreeHeadPublisher.Pending(registerId, written.path("treeSize").asLong(), written.path("rootHash").asString(),
+                hash, keysAt, keysAfter));
     }
 
     /** The register's head, after marking sealed what dockets written since the last mark hold. */
     private Head reconcile(String registerId, long epoch) {
         Optional<JsonNode> latest = registers.latestDocket(registerId);
         if (latest.isEmpty()) {
-            Head head = new Head(epoch, -1, LedgerHashes.GENESIS_PREVIOUS_HASH);
+            Head head = new Head(epoch, -1, LedgerHashes.GENESIS_PREVIOUS_HASH, SealingKeys.of(List.of()));
             heads.put(registerId, head);
             return head;
         }
@@ -404,8 +438,13 @@ public class DocketSealer {
             log.info("Register {} is at height {}; marked the transactions of dockets {} to {} sealed", registerId, height, marked + 1, height);
         }
         String hash = latest.get().path("hash").stringValue();
-        sealedAt(registerId, List.of(), height, hash, epoch);
-        return heads.get(registerId);
+        SealingKeys keys = registers.sealingKeys(registerId).orElseThrow(() -> new IllegalStateException("register " + registerId
+                + " has a docket but no sealing keys"));
+        marks.updateOne(Filters.eq("_id", registerId), Updates.combine(Updates.max("height", height), Updates.set("at", new Date())),
+                new UpdateOptions().upsert(true));
+        Head head = new Head(epoch, height, hash, keys);
+        heads.put(registerId, head);
+        return head;
     }
 
     private Map<String, Mempool.Entry> previousEntries(List<Mempool.Entry> pending) {

@@ -16,8 +16,8 @@ import org.bouncycastle.crypto.signers.PSSSigner;
 import org.bouncycastle.crypto.signers.StandardDSAEncoding;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
 
-import dev.cairn.platform.crypto.Ed25519;
-import dev.cairn.platform.crypto.SignatureVerifier;
+import dev.cairn.ledger.crypto.Ed25519;
+import dev.cairn.ledger.crypto.SignatureVerifier;
 
 /**
  * Signing and verification, all with Bouncy Castle:

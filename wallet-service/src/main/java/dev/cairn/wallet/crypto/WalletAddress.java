@@ -1,7 +1,7 @@
 package dev.cairn.wallet.crypto;
 
-import dev.cairn.platform.crypto.Bech32m;
-import dev.cairn.platform.crypto.LedgerAddress;
+import dev.cairn.ledger.crypto.Bech32m;
+import dev.cairn.ledger.crypto.LedgerAddress;
 
 /**
  * Wallet addresses ({@link LedgerAddress}). Every address given to the API is checksum-verified,

@@ -4,7 +4,7 @@ import java.util.HexFormat;
 
 import org.junit.jupiter.api.Test;
 
-import dev.cairn.platform.crypto.Ed25519;
+import dev.cairn.ledger.crypto.Ed25519;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.cairn.platform.ledger;
+package dev.cairn.ledger;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -7,7 +7,7 @@ import java.util.Set;
 
 import tools.jackson.databind.JsonNode;
 
-import dev.cairn.platform.crypto.SignatureVerifier;
+import dev.cairn.ledger.crypto.SignatureVerifier;
 
 /**
  * The shape of a transaction, checked field by field so that a client learns exactly what is

@@ -1,4 +1,4 @@
-package dev.cairn.platform.ledger;
+package dev.cairn.ledger;
 
 import java.util.Base64;
 import java.util.HexFormat;
@@ -7,7 +7,7 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.cairn.platform.crypto.SignatureVerifier;
+import dev.cairn.ledger.crypto.SignatureVerifier;
 
 /**
  * How ledger records are identified and signed. Both rules hash the record's canonical JSON
@@ -17,8 +17,8 @@ import dev.cairn.platform.crypto.SignatureVerifier;
  *       {@code txId} and {@code signature};</li>
  *   <li>a docket's {@code hash} is the hex SHA-256 of the docket without {@code hash} and
  *       {@code signature};</li>
- *   <li>a {@code signature} ({@code {algorithm, publicKey, value}}, base64) signs the 32 raw
- *       bytes of that hash;</li>
+ *   <li>a {@code signature} ({@code {algorithm, publicKey, value}}, base64, and no other
+ *       member) signs the 32 raw bytes of that hash, not a hash of them;</li>
  *   <li>a docket's {@code merkleRoot} is the RFC 9162 tree head over the 32 raw bytes of its
  *       {@code transactionIds}, in order.</li>
  * </ul>
@@ -46,7 +46,8 @@ public final class LedgerHashes {
     /** Whether the record's {@code signature} is a valid signature of {@code hash} (hex). */
     public static boolean signatureValid(JsonNode record, String hash) {
         JsonNode signature = record.path("signature");
-        if (!signature.isObject() || !isHash(hash)) {
+        // exactly {algorithm, publicKey, value}: the signature is outside the hash, so nothing else may ride in it
+        if (!signature.isObject() || signature.size() != 3 || !isHash(hash)) {
             return false;
         }
         try {
@@ -73,10 +74,16 @@ public final class LedgerHashes {
         if (!base64.isString()) {
             throw new IllegalArgumentException("not base64");
         }
-        return Base64.getDecoder().decode(base64.stringValue());
+        byte[] bytes = Base64.getDecoder().decode(base64.stringValue());
+        // one spelling per value: unused bits set, which decoders ignore, would change the record unseen
+        if (!Base64.getEncoder().encodeToString(bytes).equals(base64.stringValue())) {
+            throw new IllegalArgumentException("not canonical base64");
+        }
+        return bytes;
     }
 
-    private static String hashWithout(JsonNode record, String... fields) {
+    /** The hex SHA-256 of the record's canonical JSON without the given fields. */
+    public static String hashWithout(JsonNode record, String... fields) {
         if (!record.isObject()) {
             throw new IllegalArgumentException("a ledger record is a JSON object");
         }

@@ -1,4 +1,4 @@
-package dev.cairn.platform.ledger;
+package dev.cairn.ledger;
 
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -25,6 +25,22 @@ class MerkleTreeTest {
             "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
             "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
             "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328");
+
+    @Test
+    void aFrontierGrowsTheSameTreeAsAllItsLeaves() {
+        List<byte[]> leaves = new ArrayList<>();
+        List<byte[]> frontier = List.of();
+        assertThat(MerkleTree.frontierRoot(frontier)).isEqualTo(MerkleTree.root(leaves));
+        for (int size = 0; size < 300; size++) {
+            byte[] leaf = new byte[32];
+            leaf[0] = (byte) size;
+            leaf[1] = (byte) (size >> 8);
+            frontier = MerkleTree.append(frontier, size, leaf);
+            leaves.add(leaf);
+            assertThat(frontier).hasSize(Long.bitCount(size + 1));
+            assertThat(MerkleTree.frontierRoot(frontier)).as("size %d", size + 1).isEqualTo(MerkleTree.root(leaves));
+        }
+    }
 
     @Test
     void treeHeadsMatchTheReferenceVectors() {

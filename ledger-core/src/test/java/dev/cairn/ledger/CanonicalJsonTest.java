@@ -1,4 +1,4 @@
-package dev.cairn.platform.ledger;
+package dev.cairn.ledger;
 
 import java.nio.charset.StandardCharsets;
 

@@ -1,4 +1,4 @@
-package dev.cairn.platform.ledger;
+package dev.cairn.ledger;
 
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -48,6 +48,40 @@ public final class MerkleTree {
             level = next;
         }
         return level.get(0);
+    }
+
+    /**
+     * The compact form of a growing tree: the roots of its perfect subtrees, largest (leftmost)
+     * first, one per bit set in the tree's size. It is enough to append a leaf and to compute the
+     * tree head, so a register keeps it with each docket instead of reading every docket hash.
+     *
+     * @param frontier the frontier of the tree of {@code size} leaves
+     * @return the frontier of the tree with {@code leaf} appended
+     */
+    public static List<byte[]> append(List<byte[]> frontier, long size, byte[] leaf) {
+        if (Long.bitCount(size) != frontier.size()) {
+            throw new IllegalArgumentException("a tree of " + size + " leaves has " + Long.bitCount(size) + " perfect subtrees, not "
+                    + frontier.size());
+        }
+        List<byte[]> next = new ArrayList<>(frontier);
+        byte[] node = leafHash(leaf);
+        for (long s = size; (s & 1) == 1; s >>= 1) {
+            node = nodeHash(next.remove(next.size() - 1), node);
+        }
+        next.add(node);
+        return next;
+    }
+
+    /** The tree head of the tree whose {@link #append frontier} this is. */
+    public static byte[] frontierRoot(List<byte[]> frontier) {
+        if (frontier.isEmpty()) {
+            return hash(null, new byte[0], null);
+        }
+        byte[] root = frontier.get(frontier.size() - 1);
+        for (int i = frontier.size() - 2; i >= 0; i--) {
+            root = nodeHash(frontier.get(i), root);
+        }
+        return root;
     }
 
     /** The audit path of leaf {@code index} in the tree over {@code leaves} (RFC 9162, 2.1.3.1). */

@@ -1,4 +1,4 @@
-package dev.cairn.platform.crypto;
+package dev.cairn.ledger.crypto;
 
 import java.io.IOException;
 import java.math.BigInteger;

@@ -1,0 +1,263 @@
+package dev.cairn.ledger.verify;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import dev.cairn.ledger.ChainRules;
+import dev.cairn.ledger.LedgerHashes;
+import dev.cairn.ledger.MerkleTree;
+import dev.cairn.ledger.RuleException;
+import dev.cairn.ledger.SealingKeys;
+import dev.cairn.ledger.TreeHead;
+
+/**
+ * Watches a register from outside, as a certificate-transparency monitor watches a log. The
+ * state file holds what was accepted last time: the register's genesis docket, the sealing keys
+ * it pins, and the last signed tree head. Each run:
+ * <ol>
+ *   <li>the first time, reads the genesis docket and transaction, checks them (and against
+ *       {@code --genesis} or {@code --keys} when given) and pins their keys;</li>
+ *   <li>fetches the current signed tree head and checks its signature by a sealing key, following
+ *       the register's key changes from the pinned keys when it is signed by a newer one (every
+ *       change must be signed by a key already trusted);</li>
+ *   <li>with a saved head: the same size must have the same root (two roots for one size prove
+ *       that the register showed two histories); a larger size needs a consistency proof from the
+ *       saved head, verified here; a smaller size means the register went back;</li>
+ *   <li>saves the new head.</li>
+ * </ol>
+ */
+final class HeadMonitor {
+
+    /** The register could not be asked. */
+    static final class Unreachable extends RuntimeException {
+        Unreachable(String message) {
+            super(message);
+        }
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final CairnVerify.Options options;
+    private final String token;
+    private final PrintStream out;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private String base;
+    private String registerId;
+
+    HeadMonitor(CairnVerify.Options options, String token, PrintStream out) {
+        this.options = options;
+        this.token = token;
+        this.out = out;
+    }
+
+    int run() throws IOException {
+        if (options.positional().size() != 2 || options.state() == null) {
+            throw new CairnVerify.UsageException("usage: monitor URL REGISTER_ID --state FILE [--genesis HASH] [--keys FILE]"
+                    + "   (the access token in CAIRN_TOKEN)");
+        }
+        base = options.positional().get(0).replaceAll("/+$", "");
+        registerId = options.positional().get(1);
+        if (!registerId.matches("[0-9a-f]{32}")) {
+            throw new CairnVerify.UsageException("a register id is 32 lower-case hex digits");
+        }
+        if (!base.matches("https?://.+")) {
+            throw new CairnVerify.UsageException("the URL must start with http:// or https://");
+        }
+        Path statePath = Path.of(options.state());
+        ObjectNode state = readState(statePath);
+        if (state == null) {
+            state = pin();
+        }
+        JsonNode head = get("/api/registers/" + registerId + "/head");
+        String problem = TreeHead.problem(head, registerId);
+        if (problem != null) {
+            return mismatch("the register's signed tree head is not valid: " + problem);
+        }
+        SealingKeys pinned = SealingKeys.parse(state.path("sealingKeys"), "the state file's sealing keys");
+        if (!pinned.signed(head)) {
+            SealingKeys followed = followKeyChanges(pinned, head);
+            if (followed == null) {
+                return mismatch("the signed tree head is signed by key " + SealingKeys.Key.signerOf(head).map(SealingKeys.Key::id).orElse("?")
+                        + ", which no trusted key made a sealing key of the register");
+            }
+            pinned = followed;
+            state.set("sealingKeys", pinned.toJson());
+        }
+        long size = head.path("treeSize").asLong();
+        String root = head.path("rootHash").asString();
+        JsonNode saved = state.path("head");
+        if (saved.isObject()) {
+            long savedSize = saved.path("treeSize").asLong();
+            String savedRoot = saved.path("rootHash").asString();
+            if (size < savedSize) {
+                return mismatch("the register's signed tree head went back from " + savedSize + " to " + size + " dockets");
+            }
+            if (size == savedSize && !root.equals(savedRoot)) {
+                return mismatch("MISBEHAVIOUR: two validly signed tree heads of " + size + " dockets with different roots, " + savedRoot
+                        + " (saved) and " + root + " (now). Keep both heads: together they prove the register showed two histories."
+                        + "\n  saved: " + saved + "\n  now:   " + head);
+            }
+            if (size > savedSize) {
+                JsonNode proof = get("/api/registers/" + registerId + "/consistency?first=" + savedSize + "&second=" + size);
+                List<byte[]> path = new ArrayList<>();
+                for (JsonNode hash : proof.path("proof").values()) {
+                    if (!LedgerHashes.isHash(hash.asString(null))) {
+                        return mismatch("the consistency proof holds a value that is not a hash");
+                    }
+                    path.add(LedgerHashes.bytes(hash.asString()));
+                }
+                if (!MerkleTree.verifyConsistency(savedSize, size, LedgerHashes.bytes(savedRoot), LedgerHashes.bytes(root), path)) {
+                    return mismatch("the register's history changed: no valid consistency proof from the saved head (" + savedSize
+                            + " dockets, root " + savedRoot + ") to the current one (" + size + " dockets, root " + root + ")");
+                }
+            }
+            out.printf("OK: register %s grew from %d to %d dockets consistently; head %s%n", registerId, savedSize, size, root);
+        } else {
+            out.printf("OK: register %s, first head accepted: %d dockets, root %s%n", registerId, size, root);
+        }
+        state.set("head", head);
+        writeState(statePath, state);
+        return CairnVerify.OK;
+    }
+
+    /** Reads and checks the genesis docket and transaction; the first state. */
+    private ObjectNode pin() {
+        JsonNode docket = get("/api/registers/" + registerId + "/dockets/0").path("docket");
+        String problem = ChainRules.docketProblem(docket, registerId, 0, LedgerHashes.GENESIS_PREVIOUS_HASH);
+        if (problem != null) {
+            throw new Mismatch("the genesis docket is not valid: " + problem);
+        }
+        List<String> ids = ChainRules.transactionIds(docket);
+        JsonNode genesis = get("/api/registers/" + registerId + "/transactions/" + ids.get(0)).path("transaction");
+        problem = ChainRules.transactionProblem(genesis, registerId, ids.get(0));
+        if (problem != null) {
+            throw new Mismatch("the genesis transaction is not valid: " + problem);
+        }
+        String genesisHash = docket.path("hash").asString();
+        if (options.genesis() != null && !options.genesis().equals(genesisHash)) {
+            throw new Mismatch("the register's genesis docket is " + genesisHash + ", not the trusted " + options.genesis());
+        }
+        SealingKeys keys;
+        try {
+            keys = SealingKeys.fromGenesis(genesis, docket);
+        } catch (RuleException e) {
+            throw new Mismatch("the genesis transaction: " + e.getMessage());
+        }
+        if (!keys.signed(docket)) {
+            throw new Mismatch("the genesis docket is not signed by a key its genesis transaction pins");
+        }
+        if (options.keys() != null && !keys.keys().stream().allMatch(options.keys()::contains)) {
+            throw new Mismatch("the genesis pins sealing keys " + keys.ids() + ", not among the trusted keys " + options.keys().ids());
+        }
+        out.printf("Pinned register %s: genesis docket %s, sealing keys %s%n", registerId, genesisHash, CairnVerify.describe(keys));
+        ObjectNode state = JSON.createObjectNode();
+        state.put("registerId", registerId).put("genesisHash", genesisHash);
+        state.set("sealingKeys", keys.toJson());
+        return state;
+    }
+
+    /**
+     * The keys the register holds after its key changes, followed from {@code trusted}: each change
+     * must be signed by a key trusted by then. Null when the head's signer is still not among them.
+     */
+    private SealingKeys followKeyChanges(SealingKeys trusted, JsonNode head) {
+        JsonNode history = get("/api/registers/" + registerId + "/sealing-keys").path("changes");
+        SealingKeys keys = trusted;
+        List<SealingKeys.Key> all = new ArrayList<>(trusted.keys());
+        for (JsonNode change : history.values()) {
+            JsonNode tx = change.path("transaction");
+            if (ChainRules.transactionProblem(tx, registerId, tx.path("txId").asString("")) != null || !SealingKeys.isKeyChange(tx)) {
+                throw new Mismatch("the register's key change at height " + change.path("height").asLong() + " is not a valid transaction");
+            }
+            try {
+                keys = keys.apply(tx);
+            } catch (RuleException e) {
+                throw new Mismatch("the register's key history: " + e.getMessage());
+            }
+            if (options.keys() != null && !keys.keys().stream().allMatch(options.keys()::contains)) {
+                throw new Mismatch("the register added a sealing key outside the trusted keys " + options.keys().ids());
+            }
+            keys.keys().stream().filter(k -> !all.contains(k)).forEach(all::add);
+            if (keys.signed(head)) {
+                out.printf("Followed the register's key changes: sealing keys now %s%n", CairnVerify.describe(keys));
+                return keys;
+            }
+        }
+        return null;
+    }
+
+    private int mismatch(String message) {
+        out.println("MISMATCH: " + message);
+        return CairnVerify.FAILED;
+    }
+
+    /** A check failed before the head was read. */
+    static final class Mismatch extends RuntimeException {
+        Mismatch(String message) {
+            super(message);
+        }
+    }
+
+    private JsonNode get(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET();
+        if (token != null && !token.isBlank()) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new Unreachable("cannot reach " + base + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unreachable("interrupted");
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(response.body());
+        } catch (JacksonException e) {
+            body = JSON.createObjectNode();
+        }
+        if (response.statusCode() != 200) {
+            throw new Unreachable("GET " + path + " answered " + response.statusCode() + ": " + body.path("detail").asString(body.path("title").asString("")));
+        }
+        return body;
+    }
+
+    private static ObjectNode readState(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return null;
+        }
+        try {
+            JsonNode state = JSON.readTree(Files.readString(path));
+            if (!state.isObject() || !state.path("sealingKeys").isArray()) {
+                throw new CairnVerify.UsageException("the state file " + path + " is not one this monitor wrote");
+            }
+            return (ObjectNode) state;
+        } catch (JacksonException e) {
+            throw new CairnVerify.UsageException("the state file " + path + " is not JSON");
+        }
+    }
+
+    private static void writeState(Path path, ObjectNode state) throws IOException {
+        Path absolute = path.toAbsolutePath();
+        Path temporary = absolute.resolveSibling(absolute.getFileName() + ".tmp");
+        Files.writeString(temporary, state.toPrettyString());
+        Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.cairn.register.ledger;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
+import org.bson.Document;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+
+import dev.cairn.ledger.LedgerHashes;
+import dev.cairn.ledger.MerkleTree;
+import dev.cairn.ledger.SealingKeys;
+
+/**
+ * What a register trusts after each docket, kept with the docket so that the write path and
+ * the tree heads need no walk of the chain: the sealing keys in force for the next height
+ * ({@code sealingKeys}) and the frontier of the docket tree ({@code frontier}, see
+ * {@link MerkleTree#append}). Both follow from the chain alone; a docket stored without them
+ * (sealed before they were kept) has them rebuilt from the chain on first use. The chain check
+ * ({@link ChainVerifier}) recomputes both and never reads these.
+ */
+@Component
+public class DocketTrust {
+
+    /** After the docket at {@code height}: the keys for {@code height + 1} and the docket tree of {@code height + 1} dockets. */
+    public record After(long height, SealingKeys keys, List<byte[]> frontier) {
+
+        public long treeSize() {
+            return height + 1;
+        }
+
+        public String rootHash() {
+            return LedgerHashes.hex(MerkleTree.frontierRoot(frontier));
+        }
+    }
+
+    private final JsonMapper json;
+
+    public DocketTrust(JsonMapper json) {
+        this.json = json;
+    }
+
+    /** Stores {@code after} in the docket document about to be inserted. */
+    static void keep(Document docket, After after) {
+        List<Document> keys = new ArrayList<>();
+        after.keys().keys().forEach(k -> keys.add(new Document("id", k.id()).append("algorithm", k.algorithm()).append("publicKey", k.publicKey())));
+        docket.append("sealingKeys", keys).append("frontier", after.frontier().stream().map(LedgerHashes::hex).toList());
+    }
+
+    /** The trust after a stored docket. */
+    public After after(LedgerStore.Ledger ledger, Document docket) {
+        long height = ((Number) docket.get("_id")).longValue();
+        List<Document> keys = docket.getList("sealingKeys", Document.class);
+        List<String> frontier = docket.getList("frontier", String.class);
+        if (keys == null || frontier == null) {
+            return rebuild(ledger, height);
+        }
+        return new After(height, SealingKeys.of(keys.stream().map(k -> new SealingKeys.Key(k.getString("id"), k.getString("algorithm"),
+                k.getString("publicKey"))).toList()), frontier.stream().map(LedgerHashes::bytes).toList());
+    }
+
+    /** The keys in force at {@code height} ({@code > 0}) and for the one after: what may sign a tree head of {@code height + 1} dockets. */
+    public SealingKeys keysBefore(LedgerStore.Ledger ledger, long height) {
+        if (height == 0) {
+            Document genesisDocket = ledger.dockets().find(Filters.eq("_id", 0L)).first();
+            Document genesis = ledger.transactions().find(Filters.eq("_id", genesisDocket.getList("transactionIds", String.class).get(0))).first();
+            return SealingKeys.fromGenesis(json.readTree(genesis.getString("raw")), json.readTree(genesisDocket.getString("raw")));
+        }
+        return after(ledger, ledger.dockets().find(Filters.eq("_id", height - 1)).first()).keys();
+    }
+
+    /** The key changes sealed up to {@code height}, in order, each with the height of the docket that sealed it. */
+    public List<Change> changes(LedgerStore.Ledger ledger, long height) {
+        List<Change> changes = new ArrayList<>();
+        for (Document tx : ledger.transactions().find(Filters.eq("type", "control"))) {
+            long at = ((Number) tx.get("height")).longValue();
+            JsonNode record = json.readTree(tx.getString("raw"));
+            if (at <= height && SealingKeys.isKeyChange(record)) {
+                Document docket = ledger.dockets().find(Filters.eq("_id", at)).first();
+                List<String> listed = docket == null ? List.of() : docket.getList("transactionIds", String.class);
+                if (listed.contains(tx.getString("_id"))) {
+                    changes.add(new Change(at, listed.indexOf(tx.getString("_id")), record));
+                }
+            }
+        }
+        changes.sort(Comparator.comparingLong(Change::height).thenComparingInt(Change::index));
+        return changes;
+    }
+
+    /** A key change, sealed in the docket at {@code height}; in force from {@code height + 1}. */
+    public record Change(long height, int index, JsonNode transaction) {
+    }
+
+    private After rebuild(LedgerStore.Ledger ledger, long height) {
+        List<byte[]> frontier = List.of();
+        long size = 0;
+        for (Document d : ledger.dockets().find(Filters.lte("_id", height)).projection(Projections.include("hash")).sort(Sorts.ascending("_id"))) {
+            frontier = MerkleTree.append(frontier, size++, LedgerHashes.bytes(d.getString("hash")));
+        }
+        SealingKeys keys = keysBefore(ledger, 0);
+        for (Change change : changes(ledger, height)) {
+            keys = keys.apply(change.transaction());
+        }
+        return new After(height, keys, frontier);
+    }
+}
