@@ -37,7 +37,9 @@ import dev.cairn.ledger.TreeHead;
  *       change must be signed by a key already trusted);</li>
  *   <li>with a saved head: the same size must have the same root (two roots for one size prove
  *       that the register showed two histories); a larger size needs a consistency proof from the
- *       saved head, verified here; a smaller size means the register went back;</li>
+ *       saved head, verified here; a smaller size means the register went back. The roots the
+ *       register computes from the dockets it stores must be the signed ones, so a history
+ *       rewritten in its database is reported even before the next head;</li>
  *   <li>saves the new head.</li>
  * </ol>
  */
@@ -112,8 +114,14 @@ final class HeadMonitor {
                         + " (saved) and " + root + " (now). Keep both heads: together they prove the register showed two histories."
                         + "\n  saved: " + saved + "\n  now:   " + head);
             }
+            // the proof comes with the roots the register computes from the dockets it stores now: they must be the signed ones
+            JsonNode proof = get("/api/registers/" + registerId + "/consistency?first=" + savedSize + "&second=" + size);
+            if (!savedRoot.equals(proof.path("firstRoot").asString("")) || !root.equals(proof.path("secondRoot").asString(""))) {
+                return mismatch("the register's stored dockets no longer match its signed tree heads: the first " + savedSize
+                        + " dockets have the root " + proof.path("firstRoot").asString("?") + " (signed: " + savedRoot + "), the first " + size
+                        + " the root " + proof.path("secondRoot").asString("?") + " (signed: " + root + "). Its history was changed");
+            }
             if (size > savedSize) {
-                JsonNode proof = get("/api/registers/" + registerId + "/consistency?first=" + savedSize + "&second=" + size);
                 List<byte[]> path = new ArrayList<>();
                 for (JsonNode hash : proof.path("proof").values()) {
                     if (!LedgerHashes.isHash(hash.asString(null))) {
