@@ -29,6 +29,16 @@ final class BenchHttp {
         return response.body();
     }
 
+    /** A client-credentials token of one of Cairn's services, with the secret the launcher generated for it. */
+    static String serviceToken(String gateway, java.nio.file.Path home, String service) throws Exception {
+        String secret = java.nio.file.Files.readString(home.resolve("data/secrets/client-secret-" + service)).trim();
+        String basic = java.util.Base64.getEncoder().encodeToString((service + ":" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(gateway + "/api/service-auth/token"))
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build());
+        return field(response.body(), "access_token");
+    }
+
     static HttpResponse<String> get(String url, String token) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

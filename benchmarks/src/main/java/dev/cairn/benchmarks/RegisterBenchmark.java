@@ -71,14 +71,14 @@ public final class RegisterBenchmark {
                     + "\"adminPassword\":\"benchmark password\",\"adminName\":\"Bench\"}");
             String admin = field(post(gateway + "/api/auth/login", null, "{\"email\":\"bench@cairn.test\",\"password\":\"benchmark password\"}"),
                     "accessToken");
-            String validator = serviceToken(gateway, home, "validator-service");
+            String validator = BenchHttp.serviceToken(gateway, home, "validator-service");
             LedgerFixture fixture = new LedgerFixture();
 
             // warm-up: the write path, the JIT and the store
-            Chain warm = new Chain(register, admin, validator, fixture);
+            RegisterChain warm = new RegisterChain(register, admin, validator, fixture);
             warm.write(50, PER_DOCKET);
 
-            Chain one = new Chain(register, admin, validator, fixture);
+            RegisterChain one = new RegisterChain(register, admin, validator, fixture);
             List<ObjectNode> prepared = one.prepare(dockets, PER_DOCKET);
             long started = System.nanoTime();
             for (ObjectNode body : prepared) {
@@ -102,10 +102,10 @@ public final class RegisterBenchmark {
             double rawSeconds = (System.nanoTime() - started) / 1e9;
 
             int parallelRegisters = 4;
-            List<Chain> chains = new ArrayList<>();
+            List<RegisterChain> chains = new ArrayList<>();
             List<List<ObjectNode>> parallelPrepared = new ArrayList<>();
             for (int i = 0; i < parallelRegisters; i++) {
-                Chain chain = new Chain(register, admin, validator, fixture);
+                RegisterChain chain = new RegisterChain(register, admin, validator, fixture);
                 chains.add(chain);
                 parallelPrepared.add(chain.prepare(dockets / parallelRegisters, PER_DOCKET));
             }
@@ -147,7 +147,7 @@ public final class RegisterBenchmark {
             System.out.printf("api %.0f tx/s, raw %.0f tx/s, parallel %.0f tx/s%n", apiTx, rawTx, parallelTx);
 
             // a large register for lookups
-            Chain big = new Chain(register, admin, validator, fixture);
+            RegisterChain big = new RegisterChain(register, admin, validator, fixture);
             Random random = new Random(42);
             List<String> sample = new ArrayList<>();
             long fillStarted = System.nanoTime();
@@ -201,68 +201,6 @@ public final class RegisterBenchmark {
         report.write(root.resolve("docs/benchmarks/register.md"));
     }
 
-    /** One register and the chain of dockets written to it. */
-    private static final class Chain {
-        final String registerId;
-        private final String register;
-        private final String validator;
-        private final LedgerFixture fixture;
-        private long height;
-        private String previous;
-
-        Chain(String register, String admin, String validator, LedgerFixture fixture) throws Exception {
-            this.register = register;
-            this.validator = validator;
-            this.fixture = fixture;
-            String created = post(register + "/api/registers", admin, "{\"name\":\"bench\"}");
-            this.registerId = field(created, "id");
-            // a validator seals the genesis docket; the benchmark writes the dockets after it
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            HttpResponse<String> latest = get(register + "/api/registers/" + registerId + "/dockets/latest", admin);
-            while (latest.statusCode() != 200) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("no genesis docket for register " + registerId + " within 60 s");
-                }
-                Thread.sleep(100);
-                latest = get(register + "/api/registers/" + registerId + "/dockets/latest", admin);
-            }
-            this.height = 1;
-            this.previous = field(latest.body(), "hash");
-        }
-
-        List<ObjectNode> prepare(int count, int perDocket) {
-            List<ObjectNode> bodies = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                bodies.add(next(perDocket));
-            }
-            return bodies;
-        }
-
-        void write(int count, int perDocket) throws Exception {
-            for (int i = 0; i < count; i++) {
-                store(next(perDocket));
-            }
-        }
-
-        ObjectNode next(int transactions) {
-            List<ObjectNode> txs = new ArrayList<>();
-            for (int i = 0; i < transactions; i++) {
-                txs.add(fixture.action(registerId, (int) (height * 1000 + i)));
-            }
-            return nextDocket(txs);
-        }
-
-        private ObjectNode nextDocket(List<ObjectNode> transactions) {
-            ObjectNode body = fixture.docket(registerId, height++, previous, transactions);
-            previous = LedgerFixture.hash(body);
-            return body;
-        }
-
-        void store(ObjectNode body) throws Exception {
-            post(register + "/api/registers/" + registerId + "/dockets", validator, body.toString());
-        }
-    }
-
     private static List<List<Document>> rawDocuments(List<ObjectNode> bodies) {
         List<List<Document>> raw = new ArrayList<>();
         for (ObjectNode body : bodies) {
@@ -280,15 +218,6 @@ public final class RegisterBenchmark {
             raw.add(documents);
         }
         return raw;
-    }
-
-    private static String serviceToken(String gateway, Path home, String service) throws Exception {
-        String secret = Files.readString(home.resolve("data/secrets/client-secret-" + service)).trim();
-        String basic = Base64.getEncoder().encodeToString((service + ":" + secret).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = BenchHttp.send(HttpRequest.newBuilder(URI.create(gateway + "/api/service-auth/token"))
-                .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build());
-        return field(response.body(), "access_token");
     }
 
     private static long percentile(long[] values, int percentile) {

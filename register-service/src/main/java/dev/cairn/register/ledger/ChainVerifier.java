@@ -5,6 +5,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -33,6 +36,8 @@ public class ChainVerifier {
     public record Result(boolean ok, long height, String reason, long dockets, long transactions, String treeHead, String genesisHash) {
     }
 
+    /** The fields the write path copies out of each transaction for queries ({@link DocketWriter#transactionDocument}). */
+    private static final List<String> QUERIED_FIELDS = List.of("sender", "type", "blueprintId", "instanceId", "timestamp");
     private static final int DOCKETS_PER_BATCH = 200;
     private static final int TRANSACTIONS_PER_BATCH = 2_000;
 
@@ -53,23 +58,28 @@ public class ChainVerifier {
     public Result verify(String registerId) {
         LedgerStore.Ledger ledger = store.of(registerId);
         ChainCheck chain = new ChainCheck(registerId);
-        long expected = 0;
-        while (!chain.failed()) {
-            List<Document> batch = ledger.dockets().find(Filters.gte("_id", expected)).sort(Sorts.ascending("_id")).limit(DOCKETS_PER_BATCH)
-                    .into(new ArrayList<>());
-            if (batch.isEmpty()) {
-                break;
-            }
-            int from = 0;
-            while (from < batch.size() && !chain.failed()) {
-                int to = from;
-                int count = 0;
-                while (to < batch.size() && (to == from || count + batch.get(to).getList("transactionIds", String.class).size() <= TRANSACTIONS_PER_BATCH)) {
-                    count += batch.get(to++).getList("transactionIds", String.class).size();
+        AtomicBoolean stop = new AtomicBoolean();
+        BlockingQueue<Slice> slices = new ArrayBlockingQueue<>(2);
+        // one thread reads the next dockets and their transactions from MongoDB while the records read before are checked
+        Thread reader = new Thread(() -> read(ledger, slices, stop), "chain-verifier-reader");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            long expected = 0;
+            while (!chain.failed()) {
+                Slice slice = take(slices);
+                if (slice.failure() != null) {
+                    throw slice.failure();
                 }
-                expected = check(ledger, chain, batch.subList(from, to), expected);
-                from = to;
+                if (slice.dockets().isEmpty()) {
+                    break;
+                }
+                expected = check(chain, slice, expected);
             }
+        } finally {
+            stop.set(true);
+            slices.clear();
+            reader.interrupt();
         }
         if (!chain.failed()) {
             heads.current(registerId).ifPresent(chain::head);
@@ -79,13 +89,61 @@ public class ChainVerifier {
                 result.genesisHash());
     }
 
+    /** Some dockets in height order and the stored transactions they list; no dockets at the end, or the read's failure. */
+    private record Slice(List<Document> dockets, Map<String, Document> transactions, RuntimeException failure) {
+    }
+
+    private static void read(LedgerStore.Ledger ledger, BlockingQueue<Slice> slices, AtomicBoolean stop) {
+        try {
+            long next = 0;
+            while (!stop.get()) {
+                List<Document> batch = ledger.dockets().find(Filters.gte("_id", next)).sort(Sorts.ascending("_id")).limit(DOCKETS_PER_BATCH)
+                        .into(new ArrayList<>());
+                if (batch.isEmpty()) {
+                    slices.put(new Slice(List.of(), Map.of(), null));
+                    return;
+                }
+                int from = 0;
+                while (from < batch.size() && !stop.get()) {
+                    int to = from;
+                    int count = 0;
+                    while (to < batch.size() && (to == from || count + size(batch.get(to)) <= TRANSACTIONS_PER_BATCH)) {
+                        count += size(batch.get(to++));
+                    }
+                    List<Document> dockets = batch.subList(from, to);
+                    List<String> ids = dockets.stream().flatMap(d -> d.getList("transactionIds", String.class).stream()).toList();
+                    Map<String, Document> transactions = ledger.transactions().find(Filters.in("_id", ids)).into(new ArrayList<>()).stream()
+                            .collect(Collectors.toMap(d -> d.getString("_id"), Function.identity()));
+                    slices.put(new Slice(dockets, transactions, null));
+                    from = to;
+                }
+                next = ((Number) batch.get(batch.size() - 1).get("_id")).longValue() + 1;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            slices.offer(new Slice(List.of(), Map.of(), e));
+        }
+    }
+
+    private static int size(Document docket) {
+        List<String> ids = docket.getList("transactionIds", String.class);
+        return ids == null ? 0 : ids.size();
+    }
+
+    private static Slice take(BlockingQueue<Slice> slices) {
+        try {
+            return slices.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while verifying", e);
+        }
+    }
+
     /** Checks dockets (contiguous from {@code expected}) and their transactions; answers the next expected height. */
-    private long check(LedgerStore.Ledger ledger, ChainCheck chain, List<Document> dockets, long expected) {
-        List<String> ids = dockets.stream().flatMap(d -> d.getList("transactionIds", String.class).stream()).toList();
-        Map<String, Document> stored = ledger.transactions().find(Filters.in("_id", ids)).into(new ArrayList<>()).stream()
-                .collect(Collectors.toMap(d -> d.getString("_id"), Function.identity()));
-        List<Checked> docketChecks = dockets.parallelStream().map(d -> parse(d, true)).toList();
-        Map<String, Checked> txChecks = stored.values().parallelStream().map(d -> parse(d, false))
+    private long check(ChainCheck chain, Slice slice, long expected) {
+        List<Checked> docketChecks = slice.dockets().parallelStream().map(d -> parse(d, true)).toList();
+        Map<String, Checked> txChecks = slice.transactions().values().parallelStream().map(d -> parse(d, false))
                 .collect(Collectors.toMap(c -> c.stored().getString("_id"), Function.identity()));
         for (Checked docket : docketChecks) {
             long height = ((Number) docket.stored().get("_id")).longValue();
@@ -146,13 +204,13 @@ public class ChainVerifier {
         if (((Number) document.get("height")).longValue() != height) {
             return "transaction " + txId + " is recorded at another height";
         }
-        Document expected = DocketWriter.transactionDocument(tx.record(), height);
-        for (String field : List.of("sender", "type", "blueprintId", "instanceId", "timestamp")) {
-            if (!Objects.equals(expected.get(field), document.get(field))) {
+        for (String field : QUERIED_FIELDS) {
+            if (!Objects.equals(tx.record().path(field).asString(null), document.get(field))) {
                 return "transaction " + txId + ": the stored " + field + " differs from the signed one";
             }
         }
-        if (!new HashSet<>(expected.getList("recipients", String.class)).equals(new HashSet<>(document.getList("recipients", String.class)))) {
+        List<String> recipients = document.getList("recipients", String.class);
+        if (recipients == null || !new HashSet<>(ChainRules.strings(tx.record().path("recipients"))).equals(new HashSet<>(recipients))) {
             return "transaction " + txId + ": the stored recipients differ from the signed ones";
         }
         return null;
