@@ -24,8 +24,8 @@ import tools.jackson.databind.JsonNode;
  */
 public final class ChainCheck {
 
-    public record Result(boolean ok, long height, String reason, long dockets, long transactions, String treeHead, String genesisHash,
-            SealingKeys genesisKeys, SealingKeys sealingKeys) {
+    public record Result(String registerId, boolean ok, long height, String reason, long dockets, long transactions, String treeHead,
+            String genesisHash, SealingKeys genesisKeys, SealingKeys sealingKeys) {
     }
 
     /** Marks a record whose own checks the caller has not made: {@link ChainCheck} makes them. */
@@ -36,6 +36,8 @@ public final class ChainCheck {
     private SealingKeys trustedKeys;
 
     private final List<byte[]> docketHashes = new ArrayList<>();
+    /** The first 64 bits of every txId sealed so far: a transaction may be sealed once only. */
+    private final LongSet sealedIds = new LongSet();
     /** The sealing keys in force from each height at which they changed. */
     private final TreeMap<Long, SealingKeys> keysFrom = new TreeMap<>();
     private String previousHash = LedgerHashes.GENESIS_PREVIOUS_HASH;
@@ -115,6 +117,14 @@ public final class ChainCheck {
         return transaction(tx, UNCHECKED);
     }
 
+    /**
+     * Ends the docket being read once all its transactions are in, rather than at the next docket:
+     * afterwards {@link #keysAt keysAt(height + 1)} holds the keys after it.
+     */
+    public boolean endDocket() {
+        return !failed() && complete();
+    }
+
     /** The docket's next transaction; {@code ownProblem} is {@link ChainRules#transactionSelfProblem} of it, or {@link #UNCHECKED}. */
     public boolean transaction(JsonNode tx, String ownProblem) {
         if (failed()) {
@@ -134,6 +144,9 @@ public final class ChainCheck {
         }
         if (problem != null) {
             return fail(height, problem);
+        }
+        if (!sealedIds.add(Long.parseUnsignedLong(txId.substring(0, 16), 16))) {
+            return fail(height, "transaction " + txId + " is sealed in an earlier docket too");
         }
         if (height == 0) {
             genesis = tx;
@@ -177,12 +190,12 @@ public final class ChainCheck {
             complete();
         }
         if (failed()) {
-            return new Result(false, failedAt, reason, docketHashes.size(), transactions, null, genesisHash, genesisKeys(), null);
+            return new Result(registerId, false, failedAt, reason, docketHashes.size(), transactions, null, genesisHash, genesisKeys(), null);
         }
         if (docketHashes.isEmpty()) {
-            return new Result(false, 0, "the chain has no genesis docket", 0, 0, null, null, null, null);
+            return new Result(registerId, false, 0, "the chain has no genesis docket", 0, 0, null, null, null, null);
         }
-        return new Result(true, docketHashes.size() - 1L, null, docketHashes.size(), transactions,
+        return new Result(registerId, true, docketHashes.size() - 1L, null, docketHashes.size(), transactions,
                 LedgerHashes.hex(MerkleTree.root(docketHashes)), genesisHash, genesisKeys(), keysAt(docketHashes.size()));
     }
 
@@ -258,6 +271,56 @@ public final class ChainCheck {
     /** A failure the caller found itself (a stored copy that differs from the signed record, say). */
     public void failAt(long height, String reason) {
         fail(height, reason);
+    }
+
+    /**
+     * A set of longs in one open-addressed array: a register of a million transactions costs 16 MB,
+     * not the 150 MB of a set of strings. Two different txIds sharing their first 64 bits, about
+     * one chance in 10^7 for a register of a billion transactions, would be reported as one
+     * sealed twice.
+     */
+    private static final class LongSet {
+        private long[] slots = new long[1 << 12];
+        private boolean zero;
+        private int size;
+
+        boolean add(long value) {
+            if (value == 0) {
+                boolean added = !zero;
+                zero = true;
+                return added;
+            }
+            if (size * 2 >= slots.length) {
+                grow();
+            }
+            int mask = slots.length - 1;
+            int i = (int) (mix(value) & mask);
+            while (slots[i] != 0) {
+                if (slots[i] == value) {
+                    return false;
+                }
+                i = (i + 1) & mask;
+            }
+            slots[i] = value;
+            size++;
+            return true;
+        }
+
+        private void grow() {
+            long[] old = slots;
+            slots = new long[old.length * 2];
+            size = 0;
+            for (long value : old) {
+                if (value != 0) {
+                    add(value);
+                }
+            }
+        }
+
+        private static long mix(long value) {
+            long h = value * 0x9E3779B97F4A7C15L;
+            return h ^ (h >>> 32);
+        }
     }
 
     private boolean fail(long height, String reason) {

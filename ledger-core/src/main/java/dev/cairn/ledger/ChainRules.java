@@ -37,10 +37,29 @@ public final class ChainRules {
         if (!ids.isArray() || ids.isEmpty() || !TransactionRules.allStrings(ids) || !strings(ids).stream().allMatch(LedgerHashes::isHash)) {
             return "transactionIds must be a non-empty array of transaction ids";
         }
+        if (new java.util.HashSet<>(strings(ids)).size() != ids.size()) {
+            return "a transaction appears twice in the docket";
+        }
         if (!LedgerHashes.merkleRoot(strings(ids)).equals(docket.path("merkleRoot").asString(null))) {
             return "the Merkle root does not match the docket's transactions";
         }
+        if (!TransactionRules.isInstant(docket.path("timestamp"))) {
+            return "the docket's timestamp is not an ISO-8601 instant";
+        }
         return null;
+    }
+
+    /**
+     * What is wrong with a record's stored or exported text: it must be the record's canonical
+     * JSON, byte for byte, since its hash covers the canonical form only (a number or an escape
+     * spelt another way would otherwise change the text unnoticed).
+     */
+    public static String textProblem(String text, JsonNode record, String what) {
+        try {
+            return text.equals(CanonicalJson.string(record)) ? null : what + " is not stored in its canonical form (RFC 8785)";
+        } catch (IllegalArgumentException e) {
+            return what + " has no canonical form: " + e.getMessage();
+        }
     }
 
     /** What is wrong with the docket's place: its register, its height, its link to the docket before it. */
@@ -90,6 +109,10 @@ public final class ChainRules {
         if (!registerId.equals(tx.path("registerId").asString(null))) {
             return "transaction " + txId + " names another register";
         }
+        String shape = TransactionRules.shapeProblem(tx, registerId);
+        if (shape != null) {
+            return shape;
+        }
         if ("genesis".equals(tx.path("type").asString(null)) != (height == 0)) {
             return height == 0 ? "the genesis docket holds a transaction that is not the genesis transaction"
                     : "transaction " + txId + " is a genesis transaction outside the genesis docket";
@@ -99,10 +122,10 @@ public final class ChainRules {
 
     /** What is wrong with the transaction listed as {@code txId}, or null. */
     public static String transactionProblem(JsonNode tx, String registerId, String txId) {
-        String problem = transactionSelfProblem(tx);
-        if (problem == null && !txId.equals(tx.path("txId").asString(null))) {
-            problem = "transaction " + txId + ": its id does not match its content";
+        if (!txId.equals(tx.path("txId").asString(null))) {
+            return "transaction " + txId + ": its id does not match its content";
         }
+        String problem = transactionSelfProblem(tx);
         if (problem == null && !registerId.equals(tx.path("registerId").asString(null))) {
             problem = "transaction " + txId + " names another register";
         }

@@ -18,7 +18,8 @@ import dev.cairn.ledger.crypto.SignatureVerifier;
  *   <li>a docket's {@code hash} is the hex SHA-256 of the docket without {@code hash} and
  *       {@code signature};</li>
  *   <li>a {@code signature} ({@code {algorithm, publicKey, value}}, base64, and no other
- *       member) signs the 32 raw bytes of that hash, not a hash of them;</li>
+ *       member) signs the 32 raw bytes of that hash; a P256 signature must be strict DER with
+ *       a low S;</li>
  *   <li>a docket's {@code merkleRoot} is the RFC 9162 tree head over the 32 raw bytes of its
  *       {@code transactionIds}, in order.</li>
  * </ul>
@@ -51,8 +52,12 @@ public final class LedgerHashes {
             return false;
         }
         try {
-            return SignatureVerifier.verify(signature.path("algorithm").asString(""), decode(signature.path("publicKey")), bytes(hash),
-                    decode(signature.path("value")));
+            String algorithm = signature.path("algorithm").asString("");
+            byte[] value = decode(signature.path("value"));
+            if (SignatureVerifier.P256.equals(algorithm) && !SignatureVerifier.isCanonicalP256(value)) {
+                return false;
+            }
+            return SignatureVerifier.verify(algorithm, decode(signature.path("publicKey")), bytes(hash), value);
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -26,8 +26,27 @@ public final class TransactionRules {
     private TransactionRules() {
     }
 
+    /** The largest integer every JSON reader keeps exactly (I-JSON, RFC 7493): canonical JSON prints numbers as doubles. */
+    public static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
+
     /** What is wrong with the transaction, or null when nothing is. */
     public static String problem(JsonNode tx, String registerId) {
+        String problem = shapeProblem(tx, registerId);
+        if (problem != null) {
+            return problem;
+        }
+        String txId = tx.path("txId").stringValue();
+        if (!txId.equals(LedgerHashes.transactionId(tx))) {
+            return "transaction " + txId + ": txId is not the SHA-256 of the transaction's canonical JSON";
+        }
+        if (!LedgerHashes.signatureValid(tx, txId)) {
+            return "transaction " + txId + ": the signature does not verify";
+        }
+        return null;
+    }
+
+    /** What is wrong with the transaction's fields, apart from its id and signature, or null. */
+    public static String shapeProblem(JsonNode tx, String registerId) {
         if (!tx.isObject()) {
             return "a transaction is a JSON object";
         }
@@ -66,17 +85,27 @@ public final class TransactionRules {
         if (!isInstant(tx.path("timestamp"))) {
             return "transaction " + txId + ": timestamp must be an ISO-8601 instant";
         }
-        if (!txId.equals(LedgerHashes.transactionId(tx))) {
-            return "transaction " + txId + ": txId is not the SHA-256 of the transaction's canonical JSON";
-        }
         String algorithm = tx.path("signature").path("algorithm").asString("");
         if (!SignatureVerifier.isKnown(algorithm)) {
             return "transaction " + txId + ": signature.algorithm must be ED25519, P256 or RSA4096";
         }
-        if (!LedgerHashes.signatureValid(tx, txId)) {
-            return "transaction " + txId + ": the signature does not verify";
+        if (!safeNumbers(tx)) {
+            return "transaction " + txId + ": numbers must be integers of at most 2^53 - 1 in magnitude, or have a fraction"
+                    + " (larger integers lose digits in canonical JSON)";
         }
         return null;
+    }
+
+    private static boolean safeNumbers(JsonNode node) {
+        if (node.isIntegralNumber()) {
+            return node.canConvertToLong() && node.longValue() >= -MAX_SAFE_INTEGER && node.longValue() <= MAX_SAFE_INTEGER;
+        }
+        for (JsonNode child : node.values()) {
+            if (!safeNumbers(child)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static boolean allStrings(JsonNode array) {

@@ -51,8 +51,11 @@ public final class TreeHead {
             return "the tree head names another register";
         }
         JsonNode size = head.path("treeSize");
-        if (!size.isIntegralNumber() || size.longValue() < 1) {
+        if (!size.isIntegralNumber() || !size.canConvertToLong() || size.longValue() < 1) {
             return "treeSize must be a whole number >= 1";
+        }
+        if (head.size() != 6) {
+            return "a tree head has exactly registerId, treeSize, rootHash, latestHash, timestamp and signature";
         }
         if (!LedgerHashes.isHash(head.path("rootHash").asString(null)) || !LedgerHashes.isHash(head.path("latestHash").asString(null))) {
             return "rootHash and latestHash must be 64 lower-case hex digits";
@@ -60,7 +63,13 @@ public final class TreeHead {
         if (!TransactionRules.isInstant(head.path("timestamp"))) {
             return "timestamp must be an ISO-8601 instant";
         }
-        if (!LedgerHashes.signatureValid(head, hash(head))) {
+        String hash;
+        try {
+            hash = hash(head);
+        } catch (IllegalArgumentException e) {
+            return "the tree head has no canonical form: " + e.getMessage();
+        }
+        if (!LedgerHashes.signatureValid(head, hash)) {
             return "the tree head's signature does not verify";
         }
         return null;

@@ -25,8 +25,11 @@ class MutationPropertyTest {
     private static final int MUTATIONS = 10_000;
     private static final long SEED = 20261201L;
 
-    /** An export line with the height of the docket it belongs to. */
-    private record Line(String type, JsonNode record, long height) {
+    /** An export line with the height of the docket it belongs to; {@code text}, when set, is the record as written instead of its canonical form. */
+    private record Line(String type, JsonNode record, long height, String text) {
+        Line(String type, JsonNode record, long height) {
+            this(type, record, height, null);
+        }
     }
 
     @Test
@@ -100,17 +103,9 @@ class MutationPropertyTest {
                 if (replacement == text.charAt(at)) {
                     return -1;
                 }
+                // any other byte, even one that spells the same record another way, must be found: records are stored canonical
                 String mutated = text.substring(0, at) + replacement + text.substring(at + 1);
-                JsonNode parsed;
-                try {
-                    parsed = TestChain.JSON.readTree(mutated);
-                    if (parsed == null || CanonicalJson.string(parsed).equals(text)) {
-                        return -1; // the same record written another way is no change
-                    }
-                } catch (RuntimeException e) {
-                    parsed = null; // no longer JSON: the line is unreadable
-                }
-                lines.set(index, new Line(parsed == null ? "broken:" + mutated : line.type(), parsed, line.height()));
+                lines.set(index, new Line(line.type(), line.record(), line.height(), mutated));
                 return line.height();
             }
             case 4 -> { // two transactions of one docket swapped
@@ -219,7 +214,7 @@ class MutationPropertyTest {
         List<String> text = new ArrayList<>();
         text.add("{\"type\":\"register\",\"registerId\":\"" + TestChain.REGISTER + "\"}");
         for (Line line : lines) {
-            text.add(line.type().startsWith("broken:") ? "{\"type\":\"" + "x\",\"record\":" + line.type().substring(7) + "}"
+            text.add(line.text() != null ? "{\"type\":\"" + line.type() + "\",\"" + line.type() + "\":" + line.text() + "}"
                     : TestChain.line(line.type(), line.record()));
         }
         text.add(TestChain.line("head", head));

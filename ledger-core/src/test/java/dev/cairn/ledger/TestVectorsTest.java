@@ -69,7 +69,8 @@ class TestVectorsTest {
         ObjectNode p256 = out.putObject("p256Transaction");
         ObjectNode signedByP256 = p256Signed(unsigned.deepCopy());
         p256.set("record", signedByP256);
-        p256.put("note", "ECDSA P-256 signs SHA-256 of the 32 txId bytes (the txId is hashed again); DER signature, compressed SEC1 key");
+        p256.put("note", "ECDSA P-256 signs SHA-256 of the 32 txId bytes (the txId is hashed again); strict DER signature with low S "
+                + "(S <= n/2), compressed SEC1 key");
 
         ObjectNode docket = out.putObject("docket");
         ObjectNode one = chain.blocks.get(1).docket();
@@ -123,6 +124,9 @@ class TestVectorsTest {
         ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
         signer.init(true, new ECPrivateKeyParameters(d, domain));
         BigInteger[] rs = signer.generateSignature(SignatureVerifier.sha256(LedgerHashes.bytes(txId)));
+        if (rs[1].compareTo(curve.getN().shiftRight(1)) > 0) {
+            rs[1] = curve.getN().subtract(rs[1]); // the low S that ledger records require
+        }
         byte[] der;
         try {
             der = StandardDSAEncoding.INSTANCE.encode(curve.getN(), rs[0], rs[1]);

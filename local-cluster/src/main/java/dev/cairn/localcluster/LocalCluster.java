@@ -320,11 +320,6 @@ public final class LocalCluster implements AutoCloseable {
     // ---- the Java API used by end-to-end tests and benchmarks ----
 
     /** The URL clients use: nginx when it runs, otherwise the first gateway. */
-    /** The MongoDB connection string the services use (for tests that reach into the store, as an attacker would). */
-    public String mongoUri() {
-        return endpointsForEnvironment.mongoUri();
-    }
-
     public String frontUrl() {
         return frontUrl;
     }

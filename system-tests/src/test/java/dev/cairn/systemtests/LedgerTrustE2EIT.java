@@ -171,7 +171,7 @@ class LedgerTrustE2EIT {
     private void rewriteFrom(String registerId, long height, long size) {
         LedgerFixture attacker = new LedgerFixture();
         byte[] key = LedgerFixture.newKey();
-        try (MongoClient mongo = MongoClients.create(cluster.mongoUri())) {
+        try (MongoClient mongo = MongoClients.create(cluster.stores().endpoints().mongoUri())) {
             String name = mongo.listDatabaseNames().into(new ArrayList<>()).stream().filter(n -> n.endsWith("_register_" + registerId))
                     .findFirst().orElseThrow();
             MongoDatabase database = mongo.getDatabase(name);

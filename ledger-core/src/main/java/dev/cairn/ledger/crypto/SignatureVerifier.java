@@ -92,6 +92,21 @@ public final class SignatureVerifier {
         }
     }
 
+    /**
+     * Whether a P256 signature is in its one canonical form: strict DER, and S in the lower half of
+     * the curve order. (R, N - S) verifies as well as (R, S); ledger records accept only one of
+     * the two, so that a stored signature cannot be changed without notice.
+     */
+    public static boolean isCanonicalP256(byte[] signature) {
+        try {
+            BigInteger[] rs = StandardDSAEncoding.INSTANCE.decode(P256_CURVE.getN(), signature);
+            return rs[1].compareTo(P256_CURVE.getN().shiftRight(1)) <= 0
+                    && java.util.Arrays.equals(StandardDSAEncoding.INSTANCE.encode(P256_CURVE.getN(), rs[0], rs[1]), signature);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     public static byte[] sha256(byte[] data) {
         SHA256Digest digest = new SHA256Digest();
         digest.update(data, 0, data.length);

@@ -76,7 +76,8 @@ public final class CairnVerify {
         } catch (HeadMonitor.Unreachable e) {
             err.println("error: " + e.getMessage());
             return UNREACHABLE;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // unreadable input (a file, a URL, a record no verifier can read): one line, never a stack trace
             err.println("error: " + e.getMessage());
             return USAGE;
         }
@@ -106,8 +107,8 @@ public final class CairnVerify {
             out.printf("FAILED at height %d: %s%n", result.height(), result.reason());
             return;
         }
-        out.printf("OK: %d dockets (heights 0..%d), %d transactions, docket tree head %s%n", result.dockets(), result.height(),
-                result.transactions(), result.treeHead());
+        out.printf("OK: register %s, %d dockets (heights 0..%d), %d transactions, docket tree head %s%n", result.registerId(),
+                result.dockets(), result.height(), result.transactions(), result.treeHead());
         if (options.genesis() == null && options.keys() == null) {
             out.printf("Trusted without being told: genesis docket %s, sealing keys %s. Compare them with the register's operator%n",
                     result.genesisHash(), describe(result.genesisKeys()));

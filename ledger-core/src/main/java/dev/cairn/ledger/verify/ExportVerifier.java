@@ -61,7 +61,7 @@ public final class ExportVerifier {
             register = null;
         }
         if (register == null || !"register".equals(register.path("type").asString(""))) {
-            return new ChainCheck.Result(false, 0, "the first line must describe the register", 0, 0, null, null, null, null);
+            return new ChainCheck.Result(null, false, 0, "the first line must describe the register", 0, 0, null, null, null, null);
         }
         ChainCheck chain = new ChainCheck(register.path("registerId").asString(""));
         if (trustedGenesis != null) {
@@ -130,11 +130,26 @@ public final class ExportVerifier {
         }
         String type = line.path("type").asString("");
         return switch (type) {
-            case "docket" -> new Line(type, line.path("docket"), ChainRules.docketSelfProblem(line.path("docket")));
-            case "transaction" -> new Line(type, line.path("transaction"), ChainRules.transactionSelfProblem(line.path("transaction")));
+            case "docket" -> {
+                String problem = textProblem(text, type, line.path(type), "the docket");
+                yield new Line(type, line.path(type), problem != null ? problem : ChainRules.docketSelfProblem(line.path(type)));
+            }
+            case "transaction" -> {
+                String problem = textProblem(text, type, line.path(type), "transaction " + line.path(type).path("txId").asString("?"));
+                yield new Line(type, line.path(type), problem != null ? problem : ChainRules.transactionSelfProblem(line.path(type)));
+            }
             case "head" -> new Line(type, line.path("head"), null);
             default -> new Line(type, line, null);
         };
+    }
+
+    /** A record's line is {@code {"type":"<type>","<type>":<the record's canonical JSON>}}, as the register exports it. */
+    private static String textProblem(String text, String type, JsonNode record, String what) {
+        String prefix = "{\"type\":\"" + type + "\",\"" + type + "\":";
+        if (!text.startsWith(prefix) || !text.endsWith("}")) {
+            return what + ": the line is not {\"type\":\"" + type + "\",\"" + type + "\":record}, as an export writes it";
+        }
+        return ChainRules.textProblem(text.substring(prefix.length(), text.length() - 1), record, what);
     }
 
     /** Records a line that is not a record where one was due. */

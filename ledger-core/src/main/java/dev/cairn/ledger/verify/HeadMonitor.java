@@ -16,8 +16,10 @@ import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.cairn.ledger.ChainCheck;
 import dev.cairn.ledger.ChainRules;
 import dev.cairn.ledger.LedgerHashes;
 import dev.cairn.ledger.MerkleTree;
@@ -84,24 +86,23 @@ final class HeadMonitor {
         ObjectNode state = readState(statePath);
         if (state == null) {
             state = pin();
+        } else if (!registerId.equals(state.path("registerId").asString(""))) {
+            throw new CairnVerify.UsageException("the state file " + statePath + " is about register " + state.path("registerId").asString("?")
+                    + ", not " + registerId);
         }
         JsonNode head = get("/api/registers/" + registerId + "/head");
         String problem = TreeHead.problem(head, registerId);
         if (problem != null) {
             return mismatch("the register's signed tree head is not valid: " + problem);
         }
-        SealingKeys pinned = SealingKeys.parse(state.path("sealingKeys"), "the state file's sealing keys");
-        if (!pinned.signed(head)) {
-            SealingKeys followed = followKeyChanges(pinned, head);
-            if (followed == null) {
-                return mismatch("the signed tree head is signed by key " + SealingKeys.Key.signerOf(head).map(SealingKeys.Key::id).orElse("?")
-                        + ", which no trusted key made a sealing key of the register");
-            }
-            pinned = followed;
-            state.set("sealingKeys", pinned.toJson());
-        }
         long size = head.path("treeSize").asLong();
         String root = head.path("rootHash").asString();
+        KeyHistory keys = keyHistory(state, head);
+        if (!keys.at(size - 1).signed(head) && !keys.at(size).signed(head)) {
+            return mismatch("the signed tree head of " + size + " dockets is signed by key "
+                    + SealingKeys.Key.signerOf(head).map(SealingKeys.Key::id).orElse("?") + ", which is not a sealing key of the register at "
+                    + "that size (keys in force: " + keys.at(size - 1).ids() + ")");
+        }
         JsonNode saved = state.path("head");
         if (saved.isObject()) {
             long savedSize = saved.path("treeSize").asLong();
@@ -138,59 +139,85 @@ final class HeadMonitor {
         } else {
             out.printf("OK: register %s, first head accepted: %d dockets, root %s%n", registerId, size, root);
         }
+        state.set("changes", keys.changes());
         state.set("head", head);
         writeState(statePath, state);
         return CairnVerify.OK;
     }
 
-    /** Reads and checks the genesis docket and transaction; the first state. */
+    /** Reads and checks the genesis docket and transaction, with the chain rules; the first state. */
     private ObjectNode pin() {
         JsonNode docket = get("/api/registers/" + registerId + "/dockets/0").path("docket");
-        String problem = ChainRules.docketProblem(docket, registerId, 0, LedgerHashes.GENESIS_PREVIOUS_HASH);
-        if (problem != null) {
-            throw new Mismatch("the genesis docket is not valid: " + problem);
-        }
         List<String> ids = ChainRules.transactionIds(docket);
-        JsonNode genesis = get("/api/registers/" + registerId + "/transactions/" + ids.get(0)).path("transaction");
-        problem = ChainRules.transactionProblem(genesis, registerId, ids.get(0));
-        if (problem != null) {
-            throw new Mismatch("the genesis transaction is not valid: " + problem);
+        JsonNode genesis = ids.isEmpty() ? JSON.createObjectNode()
+                : get("/api/registers/" + registerId + "/transactions/" + ids.get(0)).path("transaction");
+        ChainCheck check = new ChainCheck(registerId);
+        if (options.genesis() != null) {
+            check.trustGenesis(options.genesis());
         }
-        String genesisHash = docket.path("hash").asString();
-        if (options.genesis() != null && !options.genesis().equals(genesisHash)) {
-            throw new Mismatch("the register's genesis docket is " + genesisHash + ", not the trusted " + options.genesis());
+        if (options.keys() != null) {
+            check.trustKeys(options.keys());
         }
-        SealingKeys keys;
-        try {
-            keys = SealingKeys.fromGenesis(genesis, docket);
-        } catch (RuleException e) {
-            throw new Mismatch("the genesis transaction: " + e.getMessage());
+        check.docket(docket);
+        check.transaction(genesis);
+        ChainCheck.Result result = check.finish();
+        if (!result.ok()) {
+            throw new Mismatch("the register's genesis: " + result.reason());
         }
-        if (!keys.signed(docket)) {
-            throw new Mismatch("the genesis docket is not signed by a key its genesis transaction pins");
-        }
-        if (options.keys() != null && !keys.keys().stream().allMatch(options.keys()::contains)) {
-            throw new Mismatch("the genesis pins sealing keys " + keys.ids() + ", not among the trusted keys " + options.keys().ids());
-        }
-        out.printf("Pinned register %s: genesis docket %s, sealing keys %s%n", registerId, genesisHash, CairnVerify.describe(keys));
+        out.printf("Pinned register %s: genesis docket %s, sealing keys %s%n", registerId, result.genesisHash(),
+                CairnVerify.describe(result.genesisKeys()));
         ObjectNode state = JSON.createObjectNode();
-        state.put("registerId", registerId).put("genesisHash", genesisHash);
-        state.set("sealingKeys", keys.toJson());
+        state.put("registerId", registerId).put("genesisHash", result.genesisHash());
+        state.set("sealingKeys", result.genesisKeys().toJson());
+        state.putArray("changes");
         return state;
     }
 
+    /** The register's sealing keys over its heights: the pinned ones, then each key change checked. */
+    private record KeyHistory(SealingKeys genesis, List<Long> heights, List<SealingKeys> after, ArrayNode changes) {
+
+        /** The keys in force at {@code height}. */
+        SealingKeys at(long height) {
+            SealingKeys keys = genesis;
+            for (int i = 0; i < heights.size() && heights.get(i) < height; i++) {
+                keys = after.get(i);
+            }
+            return keys;
+        }
+    }
+
     /**
-     * The keys the register holds after its key changes, followed from {@code trusted}: each change
-     * must be signed by a key trusted by then. Null when the head's signer is still not among them.
+     * The key history up to the head, from the state's pinned keys and checked changes, with the
+     * register's newer key changes added once checked: each must be signed by a key in force, be
+     * listed in the docket at its height, and that docket must be the one the signed head covers
+     * (the monitor reads every docket hash and recomputes the head's root, once per new change).
      */
-    private SealingKeys followKeyChanges(SealingKeys trusted, JsonNode head) {
-        JsonNode history = get("/api/registers/" + registerId + "/sealing-keys").path("changes");
-        SealingKeys keys = trusted;
-        List<SealingKeys.Key> all = new ArrayList<>(trusted.keys());
-        for (JsonNode change : history.values()) {
-            JsonNode tx = change.path("transaction");
-            if (ChainRules.transactionProblem(tx, registerId, tx.path("txId").asString("")) != null || !SealingKeys.isKeyChange(tx)) {
-                throw new Mismatch("the register's key change at height " + change.path("height").asLong() + " is not a valid transaction");
+    private KeyHistory keyHistory(ObjectNode state, JsonNode head) {
+        SealingKeys genesis = SealingKeys.parse(state.path("sealingKeys"), "the state file's sealing keys");
+        ArrayNode known = state.path("changes").isArray() ? (ArrayNode) state.path("changes") : JSON.createArrayNode();
+        long size = head.path("treeSize").asLong();
+        List<JsonNode> served = new ArrayList<>();
+        for (JsonNode change : get("/api/registers/" + registerId + "/sealing-keys").path("changes").values()) {
+            if (change.path("height").asLong(-1) + 1 <= size) {
+                served.add(change);
+            }
+        }
+        for (int i = 0; i < known.size(); i++) {
+            if (i >= served.size() || !known.get(i).path("txId").asString("").equals(served.get(i).path("transaction").path("txId").asString())) {
+                throw new Mismatch("the register's key history differs from the one checked before (change " + known.get(i).path("txId").asString()
+                        + " at height " + known.get(i).path("height").asLong() + ")");
+            }
+        }
+        List<byte[]> leaves = served.size() > known.size() ? docketHashes(size, head.path("rootHash").asString()) : null;
+        List<Long> heights = new ArrayList<>();
+        List<SealingKeys> after = new ArrayList<>();
+        ArrayNode checked = JSON.createArrayNode();
+        SealingKeys keys = genesis;
+        for (int i = 0; i < served.size(); i++) {
+            JsonNode tx = served.get(i).path("transaction");
+            long height = served.get(i).path("height").asLong();
+            if (i >= known.size()) {
+                checkSealed(tx, height, leaves, keys);
             }
             try {
                 keys = keys.apply(tx);
@@ -198,15 +225,50 @@ final class HeadMonitor {
                 throw new Mismatch("the register's key history: " + e.getMessage());
             }
             if (options.keys() != null && !keys.keys().stream().allMatch(options.keys()::contains)) {
-                throw new Mismatch("the register added a sealing key outside the trusted keys " + options.keys().ids());
+                throw new Mismatch("the register added a sealing key outside the trusted keys " + options.keys().ids() + " at height " + height);
             }
-            keys.keys().stream().filter(k -> !all.contains(k)).forEach(all::add);
-            if (keys.signed(head)) {
-                out.printf("Followed the register's key changes: sealing keys now %s%n", CairnVerify.describe(keys));
-                return keys;
+            if (i >= known.size()) {
+                out.printf("Followed the key change sealed at height %d: sealing keys from height %d on: %s%n", height, height + 1,
+                        CairnVerify.describe(keys));
+            }
+            heights.add(height);
+            after.add(keys);
+            checked.addObject().put("height", height).put("txId", tx.path("txId").asString());
+        }
+        return new KeyHistory(genesis, heights, after, checked);
+    }
+
+    /** A key change is a valid transaction, listed in a valid docket at its height, which is the leaf the signed head has there. */
+    private void checkSealed(JsonNode tx, long height, List<byte[]> leaves, SealingKeys keys) {
+        String txId = tx.path("txId").asString("");
+        if (ChainRules.transactionProblem(tx, registerId, txId) != null || !SealingKeys.isKeyChange(tx)) {
+            throw new Mismatch("the register's key change at height " + height + " is not a valid transaction");
+        }
+        JsonNode docket = get("/api/registers/" + registerId + "/dockets/" + height).path("docket");
+        if (ChainRules.docketSelfProblem(docket) != null || !ChainRules.transactionIds(docket).contains(txId) || !keys.signed(docket)
+                || height >= leaves.size() || !LedgerHashes.hex(leaves.get((int) height)).equals(docket.path("hash").asString())) {
+            throw new Mismatch("the key change " + txId + " is not sealed at height " + height + " under the signed tree head");
+        }
+    }
+
+    /** Every docket hash up to {@code size}, read page by page and checked against the signed root. */
+    private List<byte[]> docketHashes(long size, String rootHash) {
+        List<byte[]> hashes = new ArrayList<>();
+        while (hashes.size() < size) {
+            JsonNode page = get("/api/registers/" + registerId + "/dockets?from=" + hashes.size() + "&limit=100").path("items");
+            if (page.isEmpty()) {
+                break;
+            }
+            for (JsonNode item : page.values()) {
+                if (hashes.size() < size && LedgerHashes.isHash(item.path("hash").asString(null))) {
+                    hashes.add(LedgerHashes.bytes(item.path("hash").asString()));
+                }
             }
         }
-        return null;
+        if (hashes.size() != size || !LedgerHashes.hex(MerkleTree.root(hashes)).equals(rootHash)) {
+            throw new Mismatch("the register's dockets do not make up its signed tree head of " + size + " dockets");
+        }
+        return hashes;
     }
 
     private int mismatch(String message) {
@@ -239,7 +301,11 @@ final class HeadMonitor {
         try {
             body = JSON.readTree(response.body());
         } catch (JacksonException e) {
-            body = JSON.createObjectNode();
+            body = null;
+        }
+        if (body == null || !body.isObject()) {
+            throw new Unreachable("GET " + path + " answered " + response.statusCode() + " without a JSON object: is " + base
+                    + " a Cairn installation?");
         }
         if (response.statusCode() != 200) {
             throw new Unreachable("GET " + path + " answered " + response.statusCode() + ": " + body.path("detail").asString(body.path("title").asString("")));

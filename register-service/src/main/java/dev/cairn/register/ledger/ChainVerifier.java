@@ -5,8 +5,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -21,14 +23,21 @@ import org.springframework.stereotype.Component;
 
 import dev.cairn.ledger.ChainCheck;
 import dev.cairn.ledger.ChainRules;
+import dev.cairn.ledger.LedgerHashes;
+import dev.cairn.ledger.MerkleTree;
+import dev.cairn.ledger.SealingKeys;
 
 /**
  * Walks a register's whole chain from height 0 with the rules of {@link ChainCheck} (hashes,
- * signatures, links, Merkle roots, sealing keys in force at each height), checks that the fields
- * queries use agree with the signed content, and that the signed tree head the register serves
- * matches the chain. Reports the first height that fails, and why. Reads the stored documents as
- * they are, not through any cache; each record's own hash and signature are checked on every
- * core.
+ * signatures, links, Merkle roots, sealing keys in force at each height), and checks what only
+ * the stored documents can get wrong: that each record is stored in its canonical form, that the
+ * fields queries use agree with the signed content, that what the register keeps with each
+ * docket to sign and seal by ({@link DocketTrust}) is what the chain says, and that the signed
+ * tree head it serves matches the chain. Reports the first height that fails, and why.
+ *
+ * <p>Reads the stored documents as they are, not through any cache: one thread reads the next
+ * dockets and their transactions from MongoDB while the records read before are checked, each
+ * record's own hash and signature on every core.
  */
 @Component
 public class ChainVerifier {
@@ -55,42 +64,51 @@ public class ChainVerifier {
     private record Checked(Document stored, JsonNode record, String ownProblem) {
     }
 
+    /** Some dockets in height order and the stored transactions they list; no dockets at the end, or the read's failure. */
+    private record Slice(List<Document> dockets, Map<String, Document> transactions, RuntimeException failure) {
+    }
+
     public Result verify(String registerId) {
         LedgerStore.Ledger ledger = store.of(registerId);
+        // the head kept now covers at most the dockets sealed now, all of which the walk reads
+        Optional<JsonNode> head = heads.current(registerId);
         ChainCheck chain = new ChainCheck(registerId);
         AtomicBoolean stop = new AtomicBoolean();
         BlockingQueue<Slice> slices = new ArrayBlockingQueue<>(2);
-        // one thread reads the next dockets and their transactions from MongoDB while the records read before are checked
         Thread reader = new Thread(() -> read(ledger, slices, stop), "chain-verifier-reader");
         reader.setDaemon(true);
         reader.start();
         try {
-            long expected = 0;
+            Walk walk = new Walk();
             while (!chain.failed()) {
-                Slice slice = take(slices);
+                Slice slice = slices.take();
                 if (slice.failure() != null) {
                     throw slice.failure();
                 }
                 if (slice.dockets().isEmpty()) {
                     break;
                 }
-                expected = check(chain, slice, expected);
+                check(chain, slice, walk);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while verifying", e);
         } finally {
             stop.set(true);
-            slices.clear();
             reader.interrupt();
         }
         if (!chain.failed()) {
-            heads.current(registerId).ifPresent(chain::head);
+            head.ifPresent(chain::head);
         }
         ChainCheck.Result result = chain.finish();
         return new Result(result.ok(), result.height(), result.reason(), result.dockets(), result.transactions(), result.treeHead(),
                 result.genesisHash());
     }
 
-    /** Some dockets in height order and the stored transactions they list; no dockets at the end, or the read's failure. */
-    private record Slice(List<Document> dockets, Map<String, Document> transactions, RuntimeException failure) {
+    /** Where the walk is: the next height expected, and the docket tree so far. */
+    private static final class Walk {
+        long expected;
+        List<byte[]> frontier = List.of();
     }
 
     private static void read(LedgerStore.Ledger ledger, BlockingQueue<Slice> slices, AtomicBoolean stop) {
@@ -100,21 +118,21 @@ public class ChainVerifier {
                 List<Document> batch = ledger.dockets().find(Filters.gte("_id", next)).sort(Sorts.ascending("_id")).limit(DOCKETS_PER_BATCH)
                         .into(new ArrayList<>());
                 if (batch.isEmpty()) {
-                    slices.put(new Slice(List.of(), Map.of(), null));
+                    hand(slices, new Slice(List.of(), Map.of(), null), stop);
                     return;
                 }
                 int from = 0;
                 while (from < batch.size() && !stop.get()) {
                     int to = from;
                     int count = 0;
-                    while (to < batch.size() && (to == from || count + size(batch.get(to)) <= TRANSACTIONS_PER_BATCH)) {
-                        count += size(batch.get(to++));
+                    while (to < batch.size() && (to == from || count + ids(batch.get(to)).size() <= TRANSACTIONS_PER_BATCH)) {
+                        count += ids(batch.get(to++)).size();
                     }
                     List<Document> dockets = batch.subList(from, to);
-                    List<String> ids = dockets.stream().flatMap(d -> d.getList("transactionIds", String.class).stream()).toList();
+                    List<String> ids = dockets.stream().flatMap(d -> ids(d).stream()).toList();
                     Map<String, Document> transactions = ledger.transactions().find(Filters.in("_id", ids)).into(new ArrayList<>()).stream()
-                            .collect(Collectors.toMap(d -> d.getString("_id"), Function.identity()));
-                    slices.put(new Slice(dockets, transactions, null));
+                            .collect(Collectors.toMap(d -> String.valueOf(d.get("_id")), Function.identity(), (a, b) -> a));
+                    hand(slices, new Slice(dockets, transactions, null), stop);
                     from = to;
                 }
                 next = ((Number) batch.get(batch.size() - 1).get("_id")).longValue() + 1;
@@ -122,77 +140,105 @@ public class ChainVerifier {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            slices.offer(new Slice(List.of(), Map.of(), e));
+            try {
+                hand(slices, new Slice(List.of(), Map.of(), e), stop);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
-    private static int size(Document docket) {
-        List<String> ids = docket.getList("transactionIds", String.class);
-        return ids == null ? 0 : ids.size();
-    }
-
-    private static Slice take(BlockingQueue<Slice> slices) {
-        try {
-            return slices.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while verifying", e);
+    /** Waits for room in the queue unless the walk stopped. */
+    private static void hand(BlockingQueue<Slice> slices, Slice slice, AtomicBoolean stop) throws InterruptedException {
+        while (!stop.get() && !slices.offer(slice, 100, TimeUnit.MILLISECONDS)) {
+            // the checks are behind; wait
         }
     }
 
-    /** Checks dockets (contiguous from {@code expected}) and their transactions; answers the next expected height. */
-    private long check(ChainCheck chain, Slice slice, long expected) {
-        List<Checked> docketChecks = slice.dockets().parallelStream().map(d -> parse(d, true)).toList();
-        Map<String, Checked> txChecks = slice.transactions().values().parallelStream().map(d -> parse(d, false))
-                .collect(Collectors.toMap(c -> c.stored().getString("_id"), Function.identity()));
-        for (Checked docket : docketChecks) {
+    /** The ids a stored docket lists (none when the field is missing or malformed: the signed docket is compared with it). */
+    private static List<String> ids(Document docket) {
+        Object ids = docket.get("transactionIds");
+        if (!(ids instanceof List<?> list)) {
+            return List.of();
+        }
+        return list.stream().map(String::valueOf).toList();
+    }
+
+    /** Checks a slice's dockets (contiguous from the expected height) and their transactions. */
+    private void check(ChainCheck chain, Slice slice, Walk walk) {
+        List<Checked> dockets = slice.dockets().parallelStream().map(d -> parse(d, "the stored docket")).toList();
+        Map<String, Checked> transactions = slice.transactions().values().parallelStream()
+                .map(d -> parse(d, "transaction " + d.get("_id"))).collect(Collectors.toMap(c -> String.valueOf(c.stored().get("_id")),
+                        Function.identity()));
+        for (Checked docket : dockets) {
             long height = ((Number) docket.stored().get("_id")).longValue();
-            if (height != expected) {
-                chain.failAt(expected, "docket missing (the next stored height is " + height + ")");
-                return expected;
+            if (height != walk.expected) {
+                chain.failAt(walk.expected, "docket missing (the next stored height is " + height + ")");
+                return;
             }
             if (!chain.docket(docket.record(), docket.ownProblem())) {
-                return expected;
+                return;
             }
             String problem = storedDocketProblem(docket);
+            List<String> keyChanges = new ArrayList<>();
             for (String txId : ChainRules.transactionIds(docket.record())) {
                 if (problem != null) {
                     break;
                 }
-                Checked tx = txChecks.get(txId);
+                Checked tx = transactions.get(txId);
                 if (tx == null) {
                     problem = "transaction " + txId + " is missing";
                 } else if (!chain.transaction(tx.record(), tx.ownProblem())) {
-                    return expected;
+                    return;
                 } else {
                     problem = storedTransactionProblem(tx, height);
+                    if (SealingKeys.isKeyChange(tx.record())) {
+                        keyChanges.add(txId);
+                    }
                 }
+            }
+            if (problem == null && !chain.endDocket()) {
+                return;
+            }
+            walk.frontier = MerkleTree.append(walk.frontier, height, LedgerHashes.bytes(docket.record().path("hash").asString()));
+            List<Object> kept = DocketTrust.kept(docket.stored());
+            if (problem == null && kept != null
+                    && !kept.equals(DocketTrust.expected(new DocketTrust.After(height, chain.keysAt(height + 1), walk.frontier), keyChanges))) {
+                problem = "what the register keeps with the docket to seal the next one by (its sealing keys, docket tree or key changes)"
+                        + " is not what the chain says";
             }
             if (problem != null) {
                 chain.failAt(height, problem);
-                return expected;
+                return;
             }
-            expected++;
+            walk.expected++;
         }
-        return expected;
     }
 
-    private Checked parse(Document stored, boolean docket) {
+    private Checked parse(Document stored, String what) {
+        Object raw = stored.get("raw");
+        if (stored.get("_id") == null || !(raw instanceof String text)
+                || (what.startsWith("the stored docket") ? !(stored.get("_id") instanceof Number) : !(stored.get("height") instanceof Number))) {
+            return new Checked(stored, json.createObjectNode(), what + " is malformed in MongoDB");
+        }
         JsonNode record;
         try {
-            record = json.readTree(stored.getString("raw"));
+            record = json.readTree(text);
         } catch (RuntimeException e) {
-            return new Checked(stored, json.createObjectNode(), "the stored " + (docket ? "docket" : "transaction " + stored.get("_id"))
-                    + " is not valid JSON");
+            return new Checked(stored, json.createObjectNode(), what + " is not valid JSON");
         }
-        return new Checked(stored, record, docket ? ChainRules.docketSelfProblem(record) : ChainRules.transactionSelfProblem(record));
+        String problem = ChainRules.textProblem(text, record, what);
+        if (problem == null) {
+            problem = what.startsWith("the stored docket") ? ChainRules.docketSelfProblem(record) : ChainRules.transactionSelfProblem(record);
+        }
+        return new Checked(stored, record, problem);
     }
 
     private static String storedDocketProblem(Checked docket) {
-        if (!docket.record().path("hash").asString("").equals(docket.stored().getString("hash"))) {
+        if (!docket.record().path("hash").asString("").equals(docket.stored().get("hash"))) {
             return "the stored hash differs from the signed one";
         }
-        if (!ChainRules.transactionIds(docket.record()).equals(docket.stored().getList("transactionIds", String.class))) {
+        if (!ChainRules.transactionIds(docket.record()).equals(docket.stored().get("transactionIds"))) {
             return "the stored list of transactions differs from the signed one";
         }
         return null;
@@ -200,7 +246,7 @@ public class ChainVerifier {
 
     private static String storedTransactionProblem(Checked tx, long height) {
         Document document = tx.stored();
-        String txId = document.getString("_id");
+        String txId = String.valueOf(document.get("_id"));
         if (((Number) document.get("height")).longValue() != height) {
             return "transaction " + txId + " is recorded at another height";
         }
@@ -209,8 +255,9 @@ public class ChainVerifier {
                 return "transaction " + txId + ": the stored " + field + " differs from the signed one";
             }
         }
-        List<String> recipients = document.getList("recipients", String.class);
-        if (recipients == null || !new HashSet<>(ChainRules.strings(tx.record().path("recipients"))).equals(new HashSet<>(recipients))) {
+        Object recipients = document.get("recipients");
+        if (!(recipients instanceof List<?> list)
+                || !new HashSet<>(ChainRules.strings(tx.record().path("recipients"))).equals(new HashSet<Object>(list))) {
             return "transaction " + txId + ": the stored recipients differ from the signed ones";
         }
         return null;

@@ -22,8 +22,9 @@ import dev.cairn.ledger.SealingKeys;
  * the tree heads need no walk of the chain: the sealing keys in force for the next height
  * ({@code sealingKeys}) and the frontier of the docket tree ({@code frontier}, see
  * {@link MerkleTree#append}). Both follow from the chain alone; a docket stored without them
- * (sealed before they were kept) has them rebuilt from the chain on first use. The chain check
- * ({@link ChainVerifier}) recomputes both and never reads these.
+ * (sealed before they were kept), or with copies that are not what the write path stores, has
+ * them rebuilt from the chain. The chain check ({@link ChainVerifier}) recomputes them from the
+ * chain and reports a stored copy that differs.
  */
 @Component
 public class DocketTrust {
@@ -46,23 +47,45 @@ public class DocketTrust {
         this.json = json;
     }
 
-    /** Stores {@code after} in the docket document about to be inserted. */
-    static void keep(Document docket, After after) {
+    /** Stores {@code after} in the docket document about to be inserted, and the ids of the key changes it seals (if any). */
+    static void keep(Document docket, After after, List<String> keyChanges) {
         List<Document> keys = new ArrayList<>();
         after.keys().keys().forEach(k -> keys.add(new Document("id", k.id()).append("algorithm", k.algorithm()).append("publicKey", k.publicKey())));
         docket.append("sealingKeys", keys).append("frontier", after.frontier().stream().map(LedgerHashes::hex).toList());
+        if (!keyChanges.isEmpty()) {
+            docket.append("keyChanges", keyChanges);
+        }
     }
 
     /** The trust after a stored docket. */
     public After after(LedgerStore.Ledger ledger, Document docket) {
         long height = ((Number) docket.get("_id")).longValue();
-        List<Document> keys = docket.getList("sealingKeys", Document.class);
-        List<String> frontier = docket.getList("frontier", String.class);
-        if (keys == null || frontier == null) {
-            return rebuild(ledger, height);
+        try {
+            List<Document> keys = docket.getList("sealingKeys", Document.class);
+            List<String> frontier = docket.getList("frontier", String.class);
+            if (keys != null && frontier != null && Long.bitCount(height + 1) == frontier.size()) {
+                return new After(height, SealingKeys.of(keys.stream().map(k -> new SealingKeys.Key(k.getString("id"), k.getString("algorithm"),
+                        k.getString("publicKey"))).toList()), frontier.stream().map(LedgerHashes::bytes).toList());
+            }
+        } catch (ClassCastException | IllegalArgumentException e) {
+            // not what the write path stores: rebuilt from the chain below
         }
-        return new After(height, SealingKeys.of(keys.stream().map(k -> new SealingKeys.Key(k.getString("id"), k.getString("algorithm"),
-                k.getString("publicKey"))).toList()), frontier.stream().map(LedgerHashes::bytes).toList());
+        return rebuild(ledger, height);
+    }
+
+    /** What {@link #keep} stored with a docket, for the chain check to compare with what the chain says; null when nothing was kept. */
+    static List<Object> kept(Document docket) {
+        if (!docket.containsKey("sealingKeys")) {
+            return null;
+        }
+        return java.util.Arrays.asList(docket.get("sealingKeys"), docket.get("frontier"), docket.get("keyChanges"));
+    }
+
+    /** What {@link #keep} would store for the trust after a docket that seals these key changes. */
+    static List<Object> expected(After after, List<String> keyChanges) {
+        Document docket = new Document();
+        keep(docket, after, keyChanges);
+        return java.util.Arrays.asList(docket.get("sealingKeys"), docket.get("frontier"), docket.get("keyChanges"));
     }
 
     /** The keys in force at {@code height} ({@code > 0}) and for the one after: what may sign a tree head of {@code height + 1} dockets. */
@@ -75,18 +98,21 @@ public class DocketTrust {
         return after(ledger, ledger.dockets().find(Filters.eq("_id", height - 1)).first()).keys();
     }
 
-    /** The key changes sealed up to {@code height}, in order, each with the height of the docket that sealed it. */
+    /**
+     * The key changes sealed up to {@code height}, in order, each with the height of the docket
+     * that sealed it: found through the dockets that name them ({@code keyChanges}), a few among
+     * many, without reading transactions. (Dockets sealed before keys were kept hold no key changes.)
+     */
     public List<Change> changes(LedgerStore.Ledger ledger, long height) {
         List<Change> changes = new ArrayList<>();
-        for (Document tx : ledger.transactions().find(Filters.eq("type", "control"))) {
-            long at = ((Number) tx.get("height")).longValue();
-            JsonNode record = json.readTree(tx.getString("raw"));
-            if (at <= height && SealingKeys.isKeyChange(record)) {
-                Document docket = ledger.dockets().find(Filters.eq("_id", at)).first();
-                List<String> listed = docket == null ? List.of() : docket.getList("transactionIds", String.class);
-                if (listed.contains(tx.getString("_id"))) {
-                    changes.add(new Change(at, listed.indexOf(tx.getString("_id")), record));
-                }
+        for (Document docket : ledger.dockets().find(Filters.exists("keyChanges")).sort(Sorts.ascending("_id"))) {
+            long at = ((Number) docket.get("_id")).longValue();
+            if (at > height) {
+                break;
+            }
+            List<String> ids = docket.getList("keyChanges", String.class);
+            for (Document tx : ledger.transactions().find(Filters.in("_id", ids))) {
+                changes.add(new Change(at, ids.indexOf(tx.getString("_id")), json.readTree(tx.getString("raw"))));
             }
         }
         changes.sort(Comparator.comparingLong(Change::height).thenComparingInt(Change::index));

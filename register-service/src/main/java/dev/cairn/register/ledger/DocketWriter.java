@@ -60,10 +60,11 @@ public class DocketWriter {
      * height, and the size and head of the docket tree (what a signed tree head states).
      */
     public record Written(String registerId, long height, String hash, int transactionCount, long treeSize, String rootHash,
-            List<SealingKeys.Key> sealingKeys) {
+            List<String> frontier, List<SealingKeys.Key> sealingKeys) {
 
         static Written of(String registerId, long height, String hash, int count, DocketTrust.After after) {
-            return new Written(registerId, height, hash, count, after.treeSize(), after.rootHash(), after.keys().keys());
+            return new Written(registerId, height, hash, count, after.treeSize(), after.rootHash(),
+                    after.frontier().stream().map(LedgerHashes::hex).toList(), after.keys().keys());
         }
     }
 
@@ -116,21 +117,14 @@ public class DocketWriter {
         }
 
         JsonNode leaseEpoch = request.path("leaseEpoch");
-        if (!leaseEpoch.isMissingNode()) {
-            if (!leaseEpoch.isIntegralNumber() || leaseEpoch.longValue() < 1) {
-                throw invalid("leaseEpoch must be a whole number >= 1");
-            }
-            long fence = registry.fence(registerId, leaseEpoch.longValue());
-            if (fence > leaseEpoch.longValue()) {
-                throw conflict("stale-lease", "A validator with a newer lease on this register has written to it (lease epoch "
-                        + leaseEpoch.longValue() + " is stale)", Map.of("currentEpoch", fence));
-            }
+        if (!leaseEpoch.isMissingNode() && (!leaseEpoch.isIntegralNumber() || !leaseEpoch.canConvertToLong() || leaseEpoch.longValue() < 1)) {
+            throw invalid("leaseEpoch must be a whole number >= 1");
         }
 
         LedgerStore.Ledger ledger = store.of(registerId);
         Document existing = ledger.dockets().find(Filters.eq("_id", height)).first();
         if (existing != null) {
-            return sameOrConflict(ledger, existing, hash, txIds.size());
+            return sameOrConflict(ledger, existing, docket, txIds.size());
         }
         Document latest = ledger.latestDocket();
         long latestHeight = latest == null ? -1 : ((Number) latest.get("_id")).longValue();
@@ -144,6 +138,7 @@ public class DocketWriter {
         }
 
         DocketTrust.After after = trusted(ledger, latest, docket, transactions, height);
+        fence(registerId, request);
         List<Document> staged = stageTransactions(ledger, transactions, height);
 
         // event sequence numbers continue the previous docket's: the same for every writer of this height
@@ -151,7 +146,13 @@ public class DocketWriter {
         Document docketDocument = new Document("_id", height).append("hash", hash).append("raw", CanonicalJson.string(docket))
                 .append("transactionIds", txIds).append("timestamp", docket.path("timestamp").stringValue())
                 .append("firstSeq", firstSeq).append("lastSeq", firstSeq + RegisterEvents.count(txIds.size()) - 1);
-        DocketTrust.keep(docketDocument, after);
+        List<String> keyChanges = new ArrayList<>();
+        transactions.values().forEach(tx -> {
+            if (SealingKeys.isKeyChange(tx)) {
+                keyChanges.add(tx.path("txId").stringValue());
+            }
+        });
+        DocketTrust.keep(docketDocument, after, keyChanges);
         try {
             ledger.dockets().insertOne(docketDocument);
         } catch (MongoWriteException e) {
@@ -160,7 +161,7 @@ public class DocketWriter {
             }
             Document winner = ledger.dockets().find(Filters.eq("_id", height)).first();
             tidy(ledger, height, winner);
-            return sameOrConflict(ledger, winner, hash, txIds.size());
+            return sameOrConflict(ledger, winner, docket, txIds.size());
         }
         tidy(ledger, height, docketDocument);
         registry.advance(registerId, height, hash);
@@ -206,9 +207,23 @@ public class DocketWriter {
         return new DocketTrust.After(height, keys, MerkleTree.append(frontier, height, LedgerHashes.bytes(docket.path("hash").stringValue())));
     }
 
-    private Written sameOrConflict(LedgerStore.Ledger ledger, Document stored, String hash, int count) {
+    /** Raises the register's fence to the request's lease epoch, once the docket is known to be valid; a lower epoch is refused. */
+    private void fence(String registerId, JsonNode request) {
+        JsonNode leaseEpoch = request.path("leaseEpoch");
+        if (!leaseEpoch.isMissingNode()) {
+            long fence = registry.fence(registerId, leaseEpoch.longValue());
+            if (fence > leaseEpoch.longValue()) {
+                throw conflict("stale-lease", "A validator with a newer lease on this register has written to it (lease epoch "
+                        + leaseEpoch.longValue() + " is stale)", Map.of("currentEpoch", fence));
+            }
+        }
+    }
+
+    /** The same docket, signature and all, again: answered as the first time; anything else at a sealed height is a conflict. */
+    private Written sameOrConflict(LedgerStore.Ledger ledger, Document stored, JsonNode docket, int count) {
         long height = ((Number) stored.get("_id")).longValue();
-        if (stored.getString("hash").equals(hash)) {
+        String hash = docket.path("hash").stringValue();
+        if (stored.getString("raw").equals(CanonicalJson.string(docket))) {
             // completes a write that stopped after its commit; subscribers drop events they already have
             registry.advance(ledger.registerId(), height, hash);
             events.publish(ledger.registerId(), stored);

@@ -71,10 +71,6 @@ final class LedgerRecords {
     }
 
     static List<String> strings(JsonNode array) {
-        List<String> values = new ArrayList<>();
-        if (array.isArray()) {
-            array.values().forEach(value -> values.add(value.asString()));
-        }
-        return values;
+        return dev.cairn.ledger.ChainRules.strings(array);
     }
 }

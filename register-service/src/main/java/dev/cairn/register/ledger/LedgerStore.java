@@ -63,6 +63,8 @@ public class LedgerStore {
             transactions.createIndex(Indexes.ascending("timestamp"), new IndexOptions().name("timestamp"));
             ledger.dockets().createIndex(Indexes.ascending("hash"));
             ledger.dockets().createIndex(Indexes.ascending("lastSeq"));
+            // the few dockets that seal sealing key changes
+            ledger.dockets().createIndex(Indexes.ascending("keyChanges"), new IndexOptions().sparse(true));
         }
         return ledger;
     }

@@ -103,7 +103,9 @@ class RegisterEventsIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> frames.seqs().size() == 3);
         assertThat(frames.types()).containsExactly("DocketSealed", "TransactionConfirmed", "RegisterHeightUpdated");
 
-        previous = seal(registerId, 1, previous, List.of(fixture.action(registerId, 1), fixture.action(registerId, 2)));
+        ObjectNode toSeveral = fixture.action(registerId, 1);
+        toSeveral.putArray("recipients").add("cairn1zz-second-in-sort-order").add("cairn1aa-first-in-sort-order").add("cairn1zz-second-in-sort-order");
+        previous = seal(registerId, 1, previous, List.of(fixture.resign(toSeveral), fixture.action(registerId, 2)));
         await().atMost(Duration.ofSeconds(10)).until(() -> frames.seqs().size() == 7);
 
         redis.stop();
@@ -134,6 +136,8 @@ class RegisterEventsIT {
         assertThat(backfill.path("events").get(0).path("seq").asLong()).isEqualTo(4);
         assertThat(backfill.path("events").get(0).path("type").asString()).isEqualTo("DocketSealed");
         assertThat(backfill.path("events").get(1).path("sender").asString()).isEqualTo(fixture.sender);
+        assertThat(backfill.path("events").get(1).path("recipients")).as("each recipient once, in the signed order").extracting(JsonNode::asString)
+                .containsExactly("cairn1zz-second-in-sort-order", "cairn1aa-first-in-sort-order");
     }
 
     @Test

@@ -278,6 +278,22 @@ class RegisterLedgerIT {
         assertThat(report.path("height").asLong()).isEqualTo(2);
         database.getCollection("dockets").updateOne(Filters.eq("_id", 2L), Updates.set("raw", docketRaw));
 
+        // the same record spelt another way hashes the same, but is not what was signed
+        database.getCollection("transactions").updateOne(Filters.eq("_id", txId), Updates.set("raw", raw.replace("\"amount\":11", "\"amount\":11.0")));
+        report = json(call(first, "GET", "/api/registers/" + registerId + "/verify", admin, null));
+        assertThat(report.path("height").asLong()).isEqualTo(1);
+        assertThat(report.path("reason").asString()).contains("canonical");
+        database.getCollection("transactions").updateOne(Filters.eq("_id", txId), Updates.set("raw", raw));
+
+        // what the register keeps to seal the next docket by is checked against the chain too
+        Object keys = docket.get("sealingKeys");
+        database.getCollection("dockets").updateOne(Filters.eq("_id", 2L), Updates.set("sealingKeys", List.of()));
+        report = json(call(first, "GET", "/api/registers/" + registerId + "/verify", admin, null));
+        assertThat(report.path("height").asLong()).isEqualTo(2);
+        assertThat(report.path("reason").asString()).contains("sealing keys");
+        database.getCollection("dockets").updateOne(Filters.eq("_id", 2L), Updates.set("sealingKeys", keys));
+        assertThat(json(call(first, "GET", "/api/registers/" + registerId + "/verify", admin, null)).path("ok").asBoolean()).isTrue();
+
         database.getCollection("transactions").updateOne(Filters.eq("_id", txId), Updates.set("sender", "cairn1someoneelse"));
         report = json(call(first, "GET", "/api/registers/" + registerId + "/verify", admin, null));
         assertThat(report.path("height").asLong()).isEqualTo(1);

@@ -101,6 +101,7 @@ public class SystemWallet {
     public Wallet createGeneration() {
         while (true) {
             int next = newest().generation() + 1;
+            generation(next); // the wallet first, so that a listed generation always has one
             try {
                 generations.insertOne(new Document("_id", next).append("createdAt", Date.from(clock.instant())));
             } catch (MongoWriteException e) {
@@ -131,7 +132,16 @@ public class SystemWallet {
             int generation = ((Number) d.get("_id")).intValue();
             if (generation > 1) {
                 Instant created = d.getDate("createdAt").toInstant();
-                all.add(wallets.computeIfAbsent(generation, g -> fetch(g, created)));
+                try {
+                    Wallet wallet = wallets.computeIfAbsent(generation, g -> fetch(g, created));
+                    if (wallet.createdAt() == null) {
+                        wallet = new Wallet(wallet.generation(), wallet.name(), wallet.address(), wallet.key(), created);
+                        wallets.put(generation, wallet);
+                    }
+                    all.add(wallet);
+                } catch (ServiceHttp.UnreachableException e) {
+                    // left out until the wallet service answers for it; the other keys keep sealing
+                }
             }
         }
         listed = List.copyOf(all);

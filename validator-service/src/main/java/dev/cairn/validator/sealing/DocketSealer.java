@@ -40,6 +40,7 @@ import org.springframework.stereotype.Component;
 
 import dev.cairn.platform.instance.InstanceIdentity;
 import dev.cairn.ledger.LedgerHashes;
+import dev.cairn.ledger.MerkleTree;
 import dev.cairn.ledger.RuleException;
 import dev.cairn.ledger.SealingKeys;
 import dev.cairn.validator.clients.SystemWallet;
@@ -70,12 +71,16 @@ import dev.cairn.validator.mempool.Submissions;
 @Component
 public class DocketSealer {
 
-    /** The register's latest docket as this replica knows it, and the sealing keys in force for the next. */
-    private record Head(long epoch, long height, String hash, SealingKeys keys) {
+    /**
+     * The register's latest docket as this replica knows it, the sealing keys in force for the next,
+     * and the docket tree after it as computed here (null until this installation sealed on it).
+     */
+    private record Head(long epoch, long height, String hash, SealingKeys keys, List<byte[]> frontier) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(DocketSealer.class);
     private static final int RECONCILE_LIMIT = 1000;
+    private static final Duration HALT = Duration.ofSeconds(30);
 
     private final Mempool mempool;
     private final Leases leases;
@@ -83,7 +88,11 @@ public class DocketSealer {
     private final DocketBuilder builder;
     private final SystemWallet wallet;
     private final TreeHeadPublisher treeHeads;
+    private final SealedChains sealedChains;
     private final Rejections rejections;
+    /** Registers whose stored history is not what this installation sealed: until when sealing them waits. */
+    private final Map<String, Instant> halted = new ConcurrentHashMap<>();
+    private final Counter mismatches;
     private final ValidatorProperties properties;
     private final InstanceIdentity identity;
     private final JsonMapper json;
@@ -107,8 +116,11 @@ public class DocketSealer {
     private Thread worker;
 
     public DocketSealer(Mempool mempool, Leases leases, RegisterClient registers, DocketBuilder builder, SystemWallet wallet,
-            TreeHeadPublisher treeHeads, Rejections rejections, ValidatorProperties properties, InstanceIdentity identity, JsonMapper json,
-            Clock clock, MongoDatabaseFactory databases, MeterRegistry meters) {
+            TreeHeadPublisher treeHeads, SealedChains sealedChains, Rejections rejections, ValidatorProperties properties,
+            InstanceIdentity identity, JsonMapper json, Clock clock, MongoDatabaseFactory databases, MeterRegistry meters) {
+        this.sealedChains = sealedChains;
+        this.mismatches = Counter.builder("cairn.validator.history.mismatch")
+                .description("times a register held another history than the one this installation sealed").register(meters);
         this.mempool = mempool;
         this.leases = leases;
         this.registers = registers;
@@ -201,6 +213,12 @@ public class DocketSealer {
                 Optional<Leases.Lease> lease = leases.hold(registerId);
                 more = lease.isPresent() && seal(registerId, lease.get());
             }
+        } catch (SealedChains.HistoryMismatch e) {
+            heads.remove(registerId);
+            halted.put(registerId, clock.instant().plus(HALT));
+            mismatches.increment();
+            log.error("Not sealing register {}: {}. Check it with GET /api/registers/{}/verify; checking again in {} s", registerId,
+                    e.getMessage(), registerId, HALT.toSeconds());
         } catch (RuntimeException e) {
             heads.remove(registerId);
             complain("Sealing register " + registerId + " failed, retrying: {}", e);
@@ -218,6 +236,13 @@ public class DocketSealer {
     }
 
     private boolean seal(String registerId, Leases.Lease lease) {
+        Instant haltedUntil = halted.get(registerId);
+        if (haltedUntil != null) {
+            if (clock.instant().isBefore(haltedUntil)) {
+                return false;
+            }
+            halted.remove(registerId);
+        }
         Head head = heads.get(registerId);
         if (head == null || head.epoch() != lease.epoch()) {
             head = reconcile(registerId, lease.epoch());
@@ -293,11 +318,12 @@ public class DocketSealer {
             return false;
         }
         Instant oldest = pending.get(0).receivedAt();
-        return write(registerId, lease, head, signer.get(), ids, transactions, oldest) && full;
+        return write(registerId, lease, head, signer.get(), ids, transactions, keys, oldest) && full;
     }
 
+    /** {@code keysAfter}: the sealing keys after the docket, as computed here from its key changes. */
     private boolean write(String registerId, Leases.Lease lease, Head head, SystemWallet.Wallet signer, List<String> ids,
-            List<JsonNode> transactions, Instant oldest) {
+            List<JsonNode> transactions, SealingKeys keysAfter, Instant oldest) {
         long started = System.nanoTime();
         Instant now = clock.instant();
         long height = head.height() + 1;
@@ -312,7 +338,7 @@ public class DocketSealer {
             if (ids.size() > 1) {
                 shrunk.remove(registerId);
             }
-            sealedAt(registerId, ids, height, docket.path("hash").stringValue(), lease.epoch(), head.keys(), result.body());
+            sealedAt(registerId, ids, head, docket.path("hash").stringValue(), lease.epoch(), keysAfter, result.body());
             dockets.increment();
             sealed.increment(ids.size());
             signing.record(signed - started, TimeUnit.NANOSECONDS);
@@ -389,7 +415,8 @@ public class DocketSealer {
         if (result.written()) {
             mempool.recordSealed(registerId, txId, 0, now);
             SealingKeys pinned = SealingKeys.of(List.of(signer.key()));
-            sealedAt(registerId, List.of(txId), 0, docket.path("hash").stringValue(), lease.epoch(), pinned, result.body());
+            Head before = new Head(lease.epoch(), -1, LedgerHashes.GENESIS_PREVIOUS_HASH, pinned, List.of());
+            sealedAt(registerId, List.of(txId), before, docket.path("hash").stringValue(), lease.epoch(), pinned, result.body());
             awaitingGenesis.remove(registerId);
             dockets.increment();
             log.info("Sealed the genesis docket of register {}", registerId);
@@ -402,25 +429,48 @@ public class DocketSealer {
     }
 
     /**
-     * Marks a docket's transactions sealed and moves the head on. {@code written} is the register's
-     * answer to the write: the keys in force after the docket, and the docket tree to sign a head
-     * for ({@code keysAt} were in force for the docket itself).
+     * Marks a docket's transactions sealed and moves the head on. The docket tree and the keys after
+     * the docket are computed here, from the head before it and the key changes it seals; the
+     * register's answer ({@code written}) must agree, or this installation stops sealing the
+     * register ({@link SealedChains.HistoryMismatch}). Then the tree head is signed over what was
+     * computed here.
      */
-    private void sealedAt(String registerId, List<String> ids, long height, String hash, long epoch, SealingKeys keysAt, JsonNode written) {
+    private void sealedAt(String registerId, List<String> ids, Head before, String hash, long epoch, SealingKeys keysAfter, JsonNode written) {
+        long height = before.height() + 1;
         mempool.markSealed(registerId, ids, height, clock.instant());
         marks.updateOne(Filters.eq("_id", registerId), Updates.combine(Updates.max("height", height), Updates.set("at", new Date())),
                 new UpdateOptions().upsert(true));
-        SealingKeys keysAfter = SealingKeys.parse(written.path(SealingKeys.FIELD), "the register's sealing keys");
-        heads.put(registerId, new Head(epoch, height, hash, keysAfter));
-        treeHeads.submit(new TreeHeadPublisher.Pending(registerId, written.path("treeSize").asLong(), written.path("rootHash").asString(),
-                hash, keysAt, keysAfter));
+        List<byte[]> frontier;
+        if (before.frontier() != null) {
+            frontier = MerkleTree.append(before.frontier(), height, LedgerHashes.bytes(hash));
+            if (!LedgerHashes.hex(MerkleTree.frontierRoot(frontier)).equals(written.path("rootHash").asString())) {
+                throw new SealedChains.HistoryMismatch("the register's docket tree after height " + height + " is not the one sealed here");
+            }
+        } else {
+            // first docket this installation seals on the register: its tree so far is taken from the register
+            frontier = new ArrayList<>();
+            for (JsonNode node : written.path("frontier").values()) {
+                frontier.add(LedgerHashes.bytes(node.asString()));
+            }
+        }
+        JsonNode answered = written.path(SealingKeys.FIELD);
+        if (answered.isArray() && !SealingKeys.parse(answered, "the register's sealing keys").equals(keysAfter)) {
+            throw new SealedChains.HistoryMismatch("the register's sealing keys after height " + height + " are not those sealed here");
+        }
+        sealedChains.record(registerId, new SealedChains.Known(height, hash, frontier, keysAfter));
+        heads.put(registerId, new Head(epoch, height, hash, keysAfter, frontier));
+        treeHeads.submit(new TreeHeadPublisher.Pending(registerId, height + 1, LedgerHashes.hex(MerkleTree.frontierRoot(frontier)), hash,
+                before.keys(), keysAfter));
     }
 
     /** The register's head, after marking sealed what dockets written since the last mark hold. */
     private Head reconcile(String registerId, long epoch) {
         Optional<JsonNode> latest = registers.latestDocket(registerId);
         if (latest.isEmpty()) {
-            Head head = new Head(epoch, -1, LedgerHashes.GENESIS_PREVIOUS_HASH, SealingKeys.of(List.of()));
+            if (sealedChains.known(registerId).isPresent()) {
+                throw new SealedChains.HistoryMismatch("the register has no dockets, but this installation sealed some");
+            }
+            Head head = new Head(epoch, -1, LedgerHashes.GENESIS_PREVIOUS_HASH, SealingKeys.of(List.of()), List.of());
             heads.put(registerId, head);
             return head;
         }
@@ -438,13 +488,40 @@ public class DocketSealer {
             log.info("Register {} is at height {}; marked the transactions of dockets {} to {} sealed", registerId, height, marked + 1, height);
         }
         String hash = latest.get().path("hash").stringValue();
-        SealingKeys keys = registers.sealingKeys(registerId).orElseThrow(() -> new IllegalStateException("register " + registerId
-                + " has a docket but no sealing keys"));
         marks.updateOne(Filters.eq("_id", registerId), Updates.combine(Updates.max("height", height), Updates.set("at", new Date())),
                 new UpdateOptions().upsert(true));
-        Head head = new Head(epoch, height, hash, keys);
+        Head head = continued(registerId, epoch, height, hash);
         heads.put(registerId, head);
         return head;
+    }
+
+    /**
+     * The head to seal on: the register's latest docket, which must continue what this installation
+     * sealed last (the same docket at that height). When it is that very docket, the docket tree
+     * and keys computed here carry on; dockets sealed after it elsewhere (a replica that died before
+     * recording its docket) are taken from the register, and checked again from the next answer on.
+     */
+    private Head continued(String registerId, long epoch, long height, String hash) {
+        Optional<SealedChains.Known> known = sealedChains.known(registerId);
+        if (known.isPresent()) {
+            SealedChains.Known last = known.get();
+            if (height < last.height()) {
+                throw new SealedChains.HistoryMismatch("the register is at height " + height + ", below height " + last.height()
+                        + " that this installation sealed");
+            }
+            String stored = height == last.height() ? hash : registers.docket(registerId, last.height()).path("hash").asString("");
+            if (!stored.equals(last.hash())) {
+                throw new SealedChains.HistoryMismatch("the register's docket at height " + last.height() + " is not the one sealed here");
+            }
+            if (height == last.height()) {
+                treeHeads.submit(new TreeHeadPublisher.Pending(registerId, height + 1, LedgerHashes.hex(MerkleTree.frontierRoot(last.frontier())),
+                        hash, last.keys(), last.keys()));
+                return new Head(epoch, height, hash, last.keys(), last.frontier());
+            }
+        }
+        SealingKeys keys = registers.sealingKeys(registerId).orElseThrow(() -> new IllegalStateException("register " + registerId
+                + " has a docket but no sealing keys"));
+        return new Head(epoch, height, hash, keys, null);
     }
 
     private Map<String, Mempool.Entry> previousEntries(List<Mempool.Entry> pending) {

@@ -80,7 +80,9 @@ class SealingKeyController {
     ResponseEntity<RotationView> rotate(Caller caller, @PathVariable String id) {
         Access.requireSystemAdmin(caller);
         RegisterClient.requireRegisterId(id);
-        SealingKeys keys = registers.sealingKeys(id).orElseThrow(() -> ApiException.notFound("register"));
+        registers.register(id).orElseThrow(() -> ApiException.notFound("register"));
+        SealingKeys keys = registers.sealingKeys(id).orElseThrow(() -> new ApiException(HttpStatus.CONFLICT, "awaiting-genesis", "Conflict",
+                "The register's genesis docket is not sealed yet", java.util.Map.of()));
         SystemWallet.Wallet newest = wallet.newest();
         SystemWallet.Wallet signer = wallet.holderOf(keys).orElseThrow(() -> new ApiException(HttpStatus.CONFLICT, "no-sealing-key-held",
                 "Conflict", "The register trusts none of this installation's sealing keys " + keys.ids(), java.util.Map.of()));

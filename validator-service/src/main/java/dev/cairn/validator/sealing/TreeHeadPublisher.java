@@ -23,7 +23,8 @@ import dev.cairn.validator.clients.SystemWallet;
  * Signs a tree head after each docket the replica seals and hands it to the register, off the
  * sealing path: one thread, and per register only the latest head waits, so a busy register
  * gets a head per batch of dockets rather than one per docket. A head that could not be
- * published is replaced by the next docket's.
+ * published is tried again after a few seconds, unless a newer one replaced it; a leader taking a
+ * register over publishes the head of the docket it continues from.
  */
 @Component
 class TreeHeadPublisher {
@@ -33,6 +34,7 @@ class TreeHeadPublisher {
     }
 
     private static final Logger log = LoggerFactory.getLogger(TreeHeadPublisher.class);
+    private static final java.time.Duration RETRY = java.time.Duration.ofSeconds(5);
 
     private final DocketBuilder builder;
     private final SystemWallet wallet;
@@ -81,10 +83,26 @@ class TreeHeadPublisher {
         } catch (RuntimeException e) {
             Instant now = clock.instant();
             if (now.isAfter(quietUntil)) {
-                log.warn("Publishing the tree head of register {} failed: {}", registerId, e.toString());
+                log.warn("Publishing the tree head of register {} failed, trying again in {} s: {}", registerId, RETRY.toSeconds(), e.toString());
                 quietUntil = now.plusSeconds(10);
             }
+            retry(head);
         }
+    }
+
+    /** Tries a head again later, unless a newer one is waiting by then. */
+    private void retry(Pending head) {
+        Thread later = new Thread(() -> {
+            try {
+                Thread.sleep(RETRY.toMillis());
+                waiting.compute(head.registerId(), (id, newer) -> newer != null && newer.treeSize() >= head.treeSize() ? newer : head);
+                thread.execute(() -> publish(head.registerId()));
+            } catch (InterruptedException | RejectedExecutionException e) {
+                // shutting down
+            }
+        }, "tree-head-retry");
+        later.setDaemon(true);
+        later.start();
     }
 
     @PreDestroy
