@@ -79,10 +79,15 @@ public class SystemWallet {
         return current;
     }
 
-    /** The newest generation: the key new registers pin. */
+    /** The newest generation, as listed now (another replica may have just made one): the key new registers pin. */
     public Wallet newest() {
-        List<Wallet> all = wallets();
+        List<Wallet> all = refresh();
         return all.get(all.size() - 1);
+    }
+
+    /** Every generation, oldest first, as listed now. */
+    public List<Wallet> listed() {
+        return refresh();
     }
 
     /** The newest of the validators' wallets whose key is among {@code keys}. */
@@ -100,7 +105,8 @@ public class SystemWallet {
     /** Makes the next generation's wallet; replicas making one at the same moment make one each, in turn. */
     public Wallet createGeneration() {
         while (true) {
-            int next = newest().generation() + 1;
+            List<Wallet> all = refresh();
+            int next = all.get(all.size() - 1).generation() + 1;
             generation(next); // the wallet first, so that a listed generation always has one
             try {
                 generations.insertOne(new Document("_id", next).append("createdAt", Date.from(clock.instant())));

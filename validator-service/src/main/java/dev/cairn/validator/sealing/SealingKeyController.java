@@ -61,7 +61,7 @@ class SealingKeyController {
     @GetMapping("/api/v1/validator/sealing-keys")
     KeysView keys(Caller caller) {
         Access.requireSystemAdmin(caller);
-        return new KeysView(wallet.wallets().stream().map(KeyView::of).toList());
+        return new KeysView(wallet.listed().stream().map(KeyView::of).toList());
     }
 
     /** A new generation: the key new registers pin, and the one registers rotate onto. */
