@@ -29,6 +29,14 @@ final class BenchHttp {
         return response.body();
     }
 
+    /** Bootstraps a fresh installation through its gateway; the access token of its SystemAdmin. */
+    static String bootstrapAdmin(String gateway) throws Exception {
+        post(gateway + "/api/tenants/bootstrap", null, "{\"organizationName\":\"Bench\",\"adminEmail\":\"bench@cairn.test\","
+                + "\"adminPassword\":\"benchmark password\",\"adminName\":\"Bench\"}");
+        return field(post(gateway + "/api/auth/login", null, "{\"email\":\"bench@cairn.test\",\"password\":\"benchmark password\"}"),
+                "accessToken");
+    }
+
     /** A client-credentials token of one of Cairn's services, with the secret the launcher generated for it. */
     static String serviceToken(String gateway, java.nio.file.Path home, String service) throws Exception {
         String secret = java.nio.file.Files.readString(home.resolve("data/secrets/client-secret-" + service)).trim();

@@ -100,10 +100,7 @@ public final class LedgerBenchmark {
         try (MongoClient mongo = MongoClients.create(cluster.stores().endpoints().mongoUri())) {
             String gateway = cluster.gatewayUrls().get(0);
             String register = LocalCluster.url(cluster.replicas("register-service").get(0));
-            post(gateway + "/api/tenants/bootstrap", null, "{\"organizationName\":\"Bench\",\"adminEmail\":\"bench@cairn.test\","
-                    + "\"adminPassword\":\"benchmark password\",\"adminName\":\"Bench\"}");
-            String admin = field(post(gateway + "/api/auth/login", null, "{\"email\":\"bench@cairn.test\",\"password\":\"benchmark password\"}"),
-                    "accessToken");
+            String admin = BenchHttp.bootstrapAdmin(gateway);
             String validator = BenchHttp.serviceToken(gateway, home, "validator-service");
             LedgerFixture fixture = new LedgerFixture();
             RegisterChain chain = new RegisterChain(register, admin, validator, fixture);

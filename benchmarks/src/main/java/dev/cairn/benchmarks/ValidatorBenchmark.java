@@ -127,10 +127,7 @@ public final class ValidatorBenchmark {
 
         static Setup of(LocalCluster cluster) throws Exception {
             String gateway = cluster.gatewayUrls().get(0);
-            post(gateway + "/api/tenants/bootstrap", null, "{\"organizationName\":\"Bench\",\"adminEmail\":\"bench@cairn.test\","
-                    + "\"adminPassword\":\"benchmark password\",\"adminName\":\"Bench\"}");
-            String admin = field(post(gateway + "/api/auth/login", null, "{\"email\":\"bench@cairn.test\",\"password\":\"benchmark password\"}"),
-                    "accessToken");
+            String admin = BenchHttp.bootstrapAdmin(gateway);
             Map<String, Long> confirmed = new ConcurrentHashMap<>();
             List<String> registers = new ArrayList<>();
             String ws = LocalCluster.url(cluster.replicas("register-service").get(0)).replaceFirst("^http", "ws") + "/ws/registers";

@@ -61,10 +61,7 @@ public final class WalletBenchmark {
                 .build());
         try {
             String gateway = cluster.gatewayUrls().get(0);
-            post(gateway + "/api/tenants/bootstrap", null, "{\"organizationName\":\"Bench\",\"adminEmail\":\"bench@cairn.test\","
-                    + "\"adminPassword\":\"benchmark password\",\"adminName\":\"Bench\"}");
-            String token = field(post(gateway + "/api/auth/login", null,
-                    "{\"email\":\"bench@cairn.test\",\"password\":\"benchmark password\"}"), "accessToken");
+            String token = BenchHttp.bootstrapAdmin(gateway);
             String body = "{\"data\":\"" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(
                     "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")) + "\"}";
 

@@ -55,13 +55,13 @@ class LedgerTrustE2EIT {
 
     @Test
     void aHistoryRewrittenInMongoDbAndResignedWithAFreshKeyIsReportedByVerifyTheOfflineVerifierAndTheMonitor() throws Exception {
-        String registerId = onlineRegister("Rewritten");
+        String registerId = Ledgers.onlineRegister(front, admin, "Rewritten");
         LedgerFixture client = new LedgerFixture();
         List<ObjectNode> sealed = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             ObjectNode tx = client.action(registerId, i);
             assertThat(front.post("/api/v1/transactions", admin, JSON, tx.toString()).statusCode()).isEqualTo(202);
-            awaitSealed(registerId, tx.path("txId").asString());
+            Ledgers.awaitSealed(front, admin, registerId, tx.path("txId").asString());
             sealed.add(tx);
         }
         long size = Json.read(front.get("/api/registers/" + registerId, admin).body()).path("height").asLong() + 1;
@@ -95,11 +95,11 @@ class LedgerTrustE2EIT {
 
     @Test
     void aSealingKeyRotatedByControlTransactionSealsFromTheNextHeightAndNewRegistersPinTheNewestKey() throws Exception {
-        String registerId = onlineRegister("Rotated");
+        String registerId = Ledgers.onlineRegister(front, admin, "Rotated");
         LedgerFixture client = new LedgerFixture();
         ObjectNode before = client.action(registerId, 1);
         front.post("/api/v1/transactions", admin, JSON, before.toString());
-        awaitSealed(registerId, before.path("txId").asString());
+        Ledgers.awaitSealed(front, admin, registerId, before.path("txId").asString());
         String oldKey = Json.read(front.get("/api/registers/" + registerId + "/sealing-keys", admin).body()).path("sealingKeys").get(0)
                 .path("id").asString();
 
@@ -111,11 +111,11 @@ class LedgerTrustE2EIT {
         JsonNode rotated = Json.read(rotation.body());
         assertThat(rotated.path("add").get(0).asString()).isEqualTo(newKey.path("id").asString());
         assertThat(rotated.path("retire").get(0).asString()).isEqualTo(oldKey);
-        long changedAt = awaitSealed(registerId, rotated.path("txId").asString()).path("height").asLong();
+        long changedAt = Ledgers.awaitSealed(front, admin, registerId, rotated.path("txId").asString()).path("height").asLong();
 
         ObjectNode after = client.action(registerId, 2);
         front.post("/api/v1/transactions", admin, JSON, after.toString());
-        long afterHeight = awaitSealed(registerId, after.path("txId").asString()).path("height").asLong();
+        long afterHeight = Ledgers.awaitSealed(front, admin, registerId, after.path("txId").asString()).path("height").asLong();
         assertThat(afterHeight).isGreaterThan(changedAt);
         JsonNode changeDocket = Json.read(front.get("/api/registers/" + registerId + "/dockets/" + changedAt, admin).body()).path("docket");
         JsonNode afterDocket = Json.read(front.get("/api/registers/" + registerId + "/dockets/" + afterHeight, admin).body()).path("docket");
@@ -138,7 +138,7 @@ class LedgerTrustE2EIT {
         assertThat(checked.output()).contains("Sealing keys now in force: " + newKey.path("id").asString());
         assertThat(front.post("/api/v1/validator/registers/" + registerId + "/sealing-keys/rotate", admin, JSON, "").statusCode()).isEqualTo(409);
 
-        String later = onlineRegister("Pinned to the newest key");
+        String later = Ledgers.onlineRegister(front, admin, "Pinned to the newest key");
         JsonNode pinned = Json.read(front.get("/api/registers/" + later + "/sealing-keys", admin).body()).path("sealingKeys");
         assertThat(pinned.size()).isEqualTo(1);
         assertThat(pinned.get(0).path("id").asString()).isEqualTo(newKey.path("id").asString());
@@ -147,7 +147,7 @@ class LedgerTrustE2EIT {
 
     @Test
     void badHeadAndProofRequestsAndBadVerifierInputAreRefusedClearly() throws Exception {
-        String registerId = onlineRegister("Bad input");
+        String registerId = Ledgers.onlineRegister(front, admin, "Bad input");
         String base = "/api/registers/" + registerId + "/consistency";
         for (String query : List.of("?first=0", "?first=3&second=2", "?first=1&second=99", "?first=x")) {
             HttpResponse<String> refused = front.get(base + query, admin);
@@ -207,22 +207,6 @@ class LedgerTrustE2EIT {
         assertThat(export.statusCode()).isEqualTo(200);
         Files.writeString(path, export.body());
         return path;
-    }
-
-    private String onlineRegister(String name) {
-        HttpResponse<String> created = front.post("/api/registers", admin, JSON, "{\"name\":\"" + name + "\"}");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        String registerId = Json.field(created.body(), "id");
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> "ONLINE".equals(Json.field(front.get("/api/registers/" + registerId, admin).body(), "status")));
-        return registerId;
-    }
-
-    private JsonNode awaitSealed(String registerId, String txId) {
-        String path = "/api/v1/transactions/" + registerId + "/" + txId;
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> "sealed".equals(Json.field(front.get(path, admin).body(), "status")));
-        return Json.read(front.get(path, admin).body());
     }
 
     private void awaitHead(String registerId, long treeSize) {

@@ -58,7 +58,7 @@ class ValidatorE2EIT {
 
     @Test
     void badTransactionsAreRefusedWithAReasonAndNothingIsStored() {
-        String registerId = onlineRegister("Refusals");
+        String registerId = Ledgers.onlineRegister(front, admin, "Refusals");
         LedgerFixture client = new LedgerFixture();
 
         ObjectNode badSignature = client.action(registerId, 1);
@@ -110,7 +110,7 @@ class ValidatorE2EIT {
 
     @Test
     void aReplayedTransactionIsAnsweredWithItsStatusAndASecondSuccessorIsAFork() {
-        String registerId = onlineRegister("Replays");
+        String registerId = Ledgers.onlineRegister(front, admin, "Replays");
         LedgerFixture client = new LedgerFixture();
         ObjectNode first = client.action(registerId, 1);
         HttpResponse<String> accepted = front.post("/api/v1/transactions", admin, JSON, first.toString());
@@ -121,7 +121,7 @@ class ValidatorE2EIT {
         assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
         assertThat(Json.field(again.body(), "txId")).isEqualTo(first.path("txId").asString());
 
-        JsonNode sealed = awaitSealed(registerId, first.path("txId").asString());
+        JsonNode sealed = Ledgers.awaitSealed(front, admin, registerId, first.path("txId").asString());
         HttpResponse<String> afterSealing = front.post("/api/v1/transactions", admin, JSON, first.toString());
         assertThat(afterSealing.statusCode()).isEqualTo(200);
         assertThat(Json.read(afterSealing.body()).path("height").asLong()).isEqualTo(sealed.path("height").asLong());
@@ -135,7 +135,7 @@ class ValidatorE2EIT {
         assertThat(fork.statusCode()).as(fork.body()).isEqualTo(409);
         assertThat(Json.field(fork.body(), "type")).endsWith("/fork");
         assertNotStored(registerId, rival.path("txId").asString());
-        assertThat(awaitSealed(registerId, next.path("txId").asString()).path("height").asLong())
+        assertThat(Ledgers.awaitSealed(front, admin, registerId, next.path("txId").asString()).path("height").asLong())
                 .isGreaterThanOrEqualTo(sealed.path("height").asLong());
 
         // a batch may hold a chain: the second follows the first
@@ -146,8 +146,8 @@ class ValidatorE2EIT {
         assertThat(chained.statusCode()).as("listed before its previous transaction: " + chained.body()).isEqualTo(400);
         chained = front.post("/api/v1/transactions/batch", admin, JSON, batch(List.of(head, tail)).toString());
         assertThat(chained.statusCode()).as(chained.body()).isEqualTo(202);
-        assertThat(awaitSealed(registerId, tail.path("txId").asString()).path("height").asLong())
-                .isGreaterThanOrEqualTo(awaitSealed(registerId, head.path("txId").asString()).path("height").asLong());
+        assertThat(Ledgers.awaitSealed(front, admin, registerId, tail.path("txId").asString()).path("height").asLong())
+                .isGreaterThanOrEqualTo(Ledgers.awaitSealed(front, admin, registerId, head.path("txId").asString()).path("height").asLong());
 
         // the register holds each once (genesis, first, next, head, tail)
         assertThat(Json.read(front.get("/api/registers/" + registerId + "/verify", admin).body()).path("transactions").asLong()).isEqualTo(5);
@@ -157,7 +157,7 @@ class ValidatorE2EIT {
     void everyAcknowledgedTransactionIsSealedExactlyOnceWhileLeadersAreKilled() throws Exception {
         List<String> registers = new ArrayList<>();
         for (int i = 0; i < REGISTERS; i++) {
-            registers.add(onlineRegister("Under load " + i));
+            registers.add(Ledgers.onlineRegister(front, admin, "Under load " + i));
         }
         Map<String, Set<String>> acknowledged = new ConcurrentHashMap<>();
         registers.forEach(r -> acknowledged.put(r, ConcurrentHashMap.newKeySet()));
@@ -250,27 +250,6 @@ class ValidatorE2EIT {
             previous = transactions.get(transactions.size() - 1).path("txId").asString();
             sleep(150);
         }
-    }
-
-    private String onlineRegister(String name) {
-        HttpResponse<String> created = front.post("/api/registers", admin, JSON, "{\"name\":\"" + name + "\"}");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        String registerId = Json.field(created.body(), "id");
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> "ONLINE".equals(Json.field(front.get("/api/registers/" + registerId, admin).body(), "status")));
-        JsonNode genesis = Json.read(front.get("/api/registers/" + registerId + "/dockets/0", admin).body()).path("docket");
-        assertThat(genesis.path("validatorId").asString()).startsWith("validator-service@");
-        return registerId;
-    }
-
-    private JsonNode awaitSealed(String registerId, String txId) {
-        String path = "/api/v1/transactions/" + registerId + "/" + txId;
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                .until(() -> "sealed".equals(Json.field(front.get(path, admin).body(), "status")));
-        JsonNode status = Json.read(front.get(path, admin).body());
-        JsonNode stored = Json.read(front.get("/api/registers/" + registerId + "/transactions/" + txId, admin).body());
-        assertThat(stored.path("height").asLong()).isEqualTo(status.path("height").asLong());
-        return status;
     }
 
     private void assertNotStored(String registerId, String txId) {
