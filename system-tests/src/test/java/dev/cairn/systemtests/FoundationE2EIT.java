@@ -185,6 +185,10 @@ class FoundationE2EIT {
             // once nginx has seen the refused connection, nothing more may fail.
             assertThat(load.failures()).allSatisfy(f -> assertThat(f.atNanos()).isLessThan(killedAt + Duration.ofSeconds(1).toNanos()));
             assertThat(load.failures().size()).isLessThanOrEqualTo(4);
+            // and requests did keep coming after the kill, all answered (by the gateway left)
+            long servedAfter = load.outcomes().stream().filter(o -> o.atNanos() >= killedAt + Duration.ofSeconds(1).toNanos())
+                    .filter(o -> o.status() == 200).count();
+            assertThat(servedAfter).as("requests answered from a second after the kill on").isGreaterThanOrEqualTo(20);
         } finally {
             cluster.restart(gateway);
         }

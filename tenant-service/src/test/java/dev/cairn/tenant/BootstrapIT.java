@@ -47,7 +47,23 @@ class BootstrapIT {
         assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
         assertThat(statuses).filteredOn(s -> s == 409).hasSize(5);
 
-        HttpResponse<String> again = attempts.get(0).join();
-        assertThat(again.headers().firstValue("Content-Type")).isPresent();
+        // afterwards too: a new request is refused, and only the winner's administrator can sign in
+        HttpResponse<String> again = post(http, "/api/tenants/bootstrap", "{\"organizationName\":\"Late\",\"adminEmail\":\"late@race.test\","
+                + "\"adminPassword\":\"a long enough password\",\"adminName\":\"Late\"}");
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
+        int winner = statuses.indexOf(201);
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> login = post(http, "/api/auth/login", "{\"email\":\"admin" + i + "@race.test\","
+                    + "\"password\":\"a long enough password\"}");
+            assertThat(login.statusCode()).as("admin %d signs in", i).isEqualTo(i == winner ? 200 : 401);
+        }
+        assertThat(post(http, "/api/auth/login", "{\"email\":\"late@race.test\",\"password\":\"a long enough password\"}").statusCode())
+                .isEqualTo(401);
+    }
+
+    private HttpResponse<String> post(HttpClient http, String path, String body) {
+        return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).join();
     }
 }

@@ -344,10 +344,9 @@ class RegisterLedgerIT {
 
     @Test
     void signedTreeHeadsAreCheckedAgainstTheChainAndOnlyEverGrow() throws Exception {
-        ObjectNode one = fixture.docket(registerId, 1, genesisHash, List.of(fixture.action(registerId, 61)));
-        ObjectNode two = fixture.docket(registerId, 2, LedgerFixture.hash(one), List.of(fixture.action(registerId, 62)));
-        assertThat(call(first, "POST", dockets(), validator, one.toString()).statusCode()).isEqualTo(201);
-        assertThat(call(first, "POST", dockets(), validator, two.toString()).statusCode()).isEqualTo(201);
+        List<ObjectNode> sealed = sealTwoDockets(61);
+        ObjectNode one = sealed.get(0);
+        ObjectNode two = sealed.get(1);
         String head = "/api/registers/" + registerId + "/head";
         assertProblem(call(first, "GET", head, admin, null), 404, "no-signed-head");
         List<String> hashes = List.of(genesisHash, LedgerFixture.hash(one), LedgerFixture.hash(two));
@@ -380,10 +379,9 @@ class RegisterLedgerIT {
 
     @Test
     void aHistoryRewrittenInTheDatabaseAndResignedWithAFreshKeyIsFoundAtTheFirstRewrittenHeight() throws Exception {
-        ObjectNode one = fixture.docket(registerId, 1, genesisHash, List.of(fixture.action(registerId, 71)));
-        ObjectNode two = fixture.docket(registerId, 2, LedgerFixture.hash(one), List.of(fixture.action(registerId, 72)));
-        assertThat(call(first, "POST", dockets(), validator, one.toString()).statusCode()).isEqualTo(201);
-        assertThat(call(first, "POST", dockets(), validator, two.toString()).statusCode()).isEqualTo(201);
+        List<ObjectNode> sealed = sealTwoDockets(71);
+        ObjectNode one = sealed.get(0);
+        ObjectNode two = sealed.get(1);
         assertThat(call(first, "POST", "/api/registers/" + registerId + "/head", validator,
                 LedgerFixture.head(registerId, List.of(genesisHash, LedgerFixture.hash(one), LedgerFixture.hash(two)), fixture.validatorKey())
                         .toString()).statusCode()).isEqualTo(200);
@@ -481,6 +479,15 @@ class RegisterLedgerIT {
         List<String> truncated = new ArrayList<>(lines);
         truncated.remove(4);
         assertThat(verifyExport(truncated).reason()).contains("missing");
+    }
+
+    /** Seals dockets 1 and 2 of one action each; answers their request bodies. */
+    private List<ObjectNode> sealTwoDockets(int amount) {
+        ObjectNode one = fixture.docket(registerId, 1, genesisHash, List.of(fixture.action(registerId, amount)));
+        ObjectNode two = fixture.docket(registerId, 2, LedgerFixture.hash(one), List.of(fixture.action(registerId, amount + 1)));
+        assertThat(call(first, "POST", dockets(), validator, one.toString()).statusCode()).isEqualTo(201);
+        assertThat(call(first, "POST", dockets(), validator, two.toString()).statusCode()).isEqualTo(201);
+        return List.of(one, two);
     }
 
     private static dev.cairn.ledger.ChainCheck.Result verifyExport(List<String> lines) throws java.io.IOException {

@@ -19,9 +19,11 @@ import dev.cairn.localcluster.NginxFront;
 /**
  * The nginx configuration of the compose project is valid nginx, with and without HTTPS, and
  * HTTPS is switched on exactly when a certificate is mounted. Runs the real nginx and the real
- * start script against a copy whose /etc/nginx paths point into a temporary directory.
+ * start script against a copy whose /etc/nginx paths point into a temporary directory. The tests
+ * that need nginx say so before they do anything ({@code bin/cairn setup} and {@code .ci/run}
+ * install it).
  */
-class ComposeNginxTest {
+class ComposeNginxIT {
 
     private static final Path ROOT = Path.of(System.getProperty("cairn.root", "..")).toAbsolutePath().normalize();
     private static final Path SOURCE = ROOT.resolve("nginx/compose");
@@ -31,17 +33,19 @@ class ComposeNginxTest {
 
     @Test
     void withoutACertificateOnlyHttpIsServedAndTheOperatorIsWarned() throws Exception {
+        Path nginx = requireNginx();
         Result start = runStartScript();
         assertThat(start.exitCode).isZero();
         assertThat(start.output).contains("HTTPS is off");
         try (Stream<Path> enabled = Files.list(etc.resolve("cairn-enabled"))) {
             assertThat(enabled).isEmpty();
         }
-        assertNginxAccepts();
+        assertNginxAccepts(nginx);
     }
 
     @Test
     void withACertificateHttpsIsSwitchedOn() throws Exception {
+        Path nginx = requireNginx();
         assumeTrue(onPath("openssl"), "openssl makes the test certificate");
         Files.createDirectories(etc.resolve("certs"));
         Result certificate = run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
@@ -53,7 +57,7 @@ class ComposeNginxTest {
         assertThat(start.exitCode).isZero();
         assertThat(start.output).contains("HTTPS on 443");
         assertThat(Files.readString(etc.resolve("cairn-enabled/tls.conf"))).contains("listen 443 ssl");
-        assertNginxAccepts();
+        assertNginxAccepts(nginx);
     }
 
     @Test
@@ -68,12 +72,16 @@ class ComposeNginxTest {
         assertThat(etc.resolve("cairn-enabled/tls.conf")).doesNotExist();
     }
 
-    private void assertNginxAccepts() throws Exception {
+    private static Path requireNginx() {
         var nginx = NginxFront.executable();
         assumeTrue(nginx.isPresent(), "nginx is not installed (bin/cairn setup installs it)");
+        return nginx.get();
+    }
+
+    private void assertNginxAccepts(Path nginx) throws Exception {
         Path config = etc.resolve("nginx.conf");
         Files.writeString(config, localised(Files.readString(SOURCE.resolve("nginx.conf"))));
-        Result test = run(List.of(nginx.get().toString(), "-t", "-p", etc.toString(), "-c", config.toString(),
+        Result test = run(List.of(nginx.toString(), "-t", "-p", etc.toString(), "-c", config.toString(),
                 "-g", "error_log stderr;"));
         assertThat(test.exitCode).as(test.output).isZero();
         assertThat(test.output).contains("test is successful");
