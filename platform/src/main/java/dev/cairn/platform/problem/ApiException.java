@@ -31,6 +31,11 @@ public class ApiException extends ErrorResponseException {
         return new ApiException(HttpStatus.NOT_FOUND, "not-found", "Not found", what + " was not found");
     }
 
+    /** A 404 whose type says more than that the thing was not found (it does not exist yet, say). */
+    public static ApiException notFound(String type, String detail) {
+        return new ApiException(HttpStatus.NOT_FOUND, type, "Not found", detail);
+    }
+
     public static ApiException conflict(String type, String detail) {
         return new ApiException(HttpStatus.CONFLICT, type, "Conflict", detail);
     }

@@ -45,8 +45,8 @@ class TrustController {
     @GetMapping("/head")
     JsonNode head(Caller caller, @PathVariable String id) {
         access.readable(caller, id);
-        return heads.current(id).orElseThrow(() -> new ApiException(org.springframework.http.HttpStatus.NOT_FOUND, "no-signed-head",
-                "Not Found", "The register has no signed tree head yet (its genesis docket is not sealed)", java.util.Map.of()));
+        return heads.current(id).orElseThrow(() -> ApiException.notFound("no-signed-head",
+                "The register has no signed tree head yet (its genesis docket is not sealed)"));
     }
 
     /** A head signed by a validator after sealing ({@code register:write-docket}). */
@@ -62,8 +62,7 @@ class TrustController {
         LedgerStore.Ledger ledger = store.of(id);
         Document latest = ledger.latestDocket();
         if (latest == null) {
-            throw new ApiException(org.springframework.http.HttpStatus.NOT_FOUND, "no-sealing-keys", "Not Found",
-                    "The register's genesis docket is not sealed yet", java.util.Map.of());
+            throw ApiException.notFound("no-sealing-keys", "The register's genesis docket is not sealed yet");
         }
         DocketTrust.After after = trust.after(ledger, latest);
         List<ChangeView> changes = trust.changes(ledger, after.height()).stream()

@@ -81,16 +81,16 @@ class SealingKeyController {
         Access.requireSystemAdmin(caller);
         RegisterClient.requireRegisterId(id);
         registers.register(id).orElseThrow(() -> ApiException.notFound("register"));
-        SealingKeys keys = registers.sealingKeys(id).orElseThrow(() -> new ApiException(HttpStatus.CONFLICT, "awaiting-genesis", "Conflict",
-                "The register's genesis docket is not sealed yet", java.util.Map.of()));
+        SealingKeys keys = registers.sealingKeys(id).orElseThrow(() -> ApiException.conflict("awaiting-genesis",
+                "The register's genesis docket is not sealed yet"));
         SystemWallet.Wallet newest = wallet.newest();
-        SystemWallet.Wallet signer = wallet.holderOf(keys).orElseThrow(() -> new ApiException(HttpStatus.CONFLICT, "no-sealing-key-held",
-                "Conflict", "The register trusts none of this installation's sealing keys " + keys.ids(), java.util.Map.of()));
+        SystemWallet.Wallet signer = wallet.holderOf(keys).orElseThrow(() -> ApiException.conflict("no-sealing-key-held",
+                "The register trusts none of this installation's sealing keys " + keys.ids()));
         List<SealingKeys.Key> add = keys.contains(newest.key()) ? List.of() : List.of(newest.key());
         List<String> retire = keys.ids().stream().filter(k -> !k.equals(newest.key().id())).toList();
         if (add.isEmpty() && retire.isEmpty()) {
-            throw new ApiException(HttpStatus.CONFLICT, "already-rotated", "Conflict", "The register is sealed by the newest key only ("
-                    + newest.key().id() + "); make a new generation first", java.util.Map.of());
+            throw ApiException.conflict("already-rotated", "The register is sealed by the newest key only (" + newest.key().id()
+                    + "); make a new generation first");
         }
         ObjectNode change = builder.keyChange(id, add, retire, clock.instant(), signer);
         Instant now = clock.instant();

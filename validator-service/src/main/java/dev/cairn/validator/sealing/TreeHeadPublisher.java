@@ -5,7 +5,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -41,7 +42,7 @@ class TreeHeadPublisher {
     private final RegisterClient registers;
     private final Clock clock;
     private final Map<String, Pending> waiting = new ConcurrentHashMap<>();
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "tree-head-publisher");
         t.setDaemon(true);
         return t;
@@ -92,17 +93,14 @@ class TreeHeadPublisher {
 
     /** Tries a head again later, unless a newer one is waiting by then. */
     private void retry(Pending head) {
-        Thread later = new Thread(() -> {
-            try {
-                Thread.sleep(RETRY.toMillis());
+        try {
+            thread.schedule(() -> {
                 waiting.compute(head.registerId(), (id, newer) -> newer != null && newer.treeSize() >= head.treeSize() ? newer : head);
-                thread.execute(() -> publish(head.registerId()));
-            } catch (InterruptedException | RejectedExecutionException e) {
-                // shutting down
-            }
-        }, "tree-head-retry");
-        later.setDaemon(true);
-        later.start();
+                publish(head.registerId());
+            }, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
     }
 
     @PreDestroy
