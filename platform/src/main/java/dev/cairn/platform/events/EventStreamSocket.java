@@ -25,7 +25,7 @@ import dev.cairn.platform.problem.ApiException;
  * {@code {"type":"subscribe", <stream name fields>, "afterSeq":N}} (and {@code unsubscribe}); the
  * replica answers {@code subscribed} with the stream's {@code headSeq}, sends every event after
  * {@code afterSeq} from the store, then live ones as any replica publishes them. Each event
- * frame is {@code {"type":"event","event":{seq, type, ...}}}, in sequence order without gaps:
+ * frame is {@code {"type":"event", <stream name fields>, "event":{seq, type, ...}}}, in sequence order without gaps:
  * when a live event arrives ahead of the next expected number (a message lost while Redis was
  * away), the missing ones are read from the store first.
  *
@@ -66,11 +66,13 @@ public class EventStreamSocket extends TextWebSocketHandler {
     private static final class Subscription {
         final WebSocketSession session;
         final String key;
+        final ObjectNode label;
         long lastSeq;
 
-        Subscription(WebSocketSession session, String key, long lastSeq) {
+        Subscription(WebSocketSession session, Stream stream, long lastSeq) {
             this.session = session;
-            this.key = key;
+            this.key = stream.key();
+            this.label = stream.label();
             this.lastSeq = lastSeq;
         }
     }
@@ -130,7 +132,7 @@ public class EventStreamSocket extends TextWebSocketHandler {
             send(session, error(e.getBody().getDetail()));
             return;
         }
-        Subscription subscription = new Subscription(session, stream.key(), afterSeq);
+        Subscription subscription = new Subscription(session, stream, afterSeq);
         synchronized (subscription) {
             byStream.computeIfAbsent(stream.key(), key -> ConcurrentHashMap.newKeySet()).add(subscription);
             send(session, frame("subscribed", stream).put("headSeq", streams.headSeq(stream.key())).toString());
@@ -176,7 +178,10 @@ public class EventStreamSocket extends TextWebSocketHandler {
         if (seq != subscription.lastSeq + 1) {
             return; // already sent, or a later one that the next catch-up delivers in order
         }
-        if (send(subscription.session, json.createObjectNode().put("type", "event").set("event", event).toString())) {
+        ObjectNode frame = json.createObjectNode().put("type", "event");
+        frame.setAll(subscription.label);
+        frame.set("event", event);
+        if (send(subscription.session, frame.toString())) {
             subscription.lastSeq = seq;
         }
     }

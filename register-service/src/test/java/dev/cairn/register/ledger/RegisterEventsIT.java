@@ -102,6 +102,8 @@ class RegisterEventsIT {
         socket.sendText("{\"type\":\"subscribe\",\"registerId\":\"" + registerId + "\",\"afterSeq\":0}", true).get();
         await().atMost(Duration.ofSeconds(10)).until(() -> frames.seqs().size() == 3);
         assertThat(frames.types()).containsExactly("DocketSealed", "TransactionConfirmed", "RegisterHeightUpdated");
+        assertThat(frames.all.stream().filter(f -> "event".equals(f.path("type").asString())).map(f -> f.path("registerId").asString()))
+                .as("each event frame names its stream, as the subscription did").containsOnly(registerId);
 
         ObjectNode toSeveral = fixture.action(registerId, 1);
         toSeveral.putArray("recipients").add("cairn1zz-second-in-sort-order").add("cairn1aa-first-in-sort-order").add("cairn1zz-second-in-sort-order");
