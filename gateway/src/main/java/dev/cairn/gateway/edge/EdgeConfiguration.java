@@ -15,6 +15,11 @@ class EdgeConfiguration {
     }
 
     @Bean
+    BrowserHeadersFilter browserHeadersFilter() {
+        return new BrowserHeadersFilter();
+    }
+
+    @Bean
     BodySizeLimitFilter bodySizeLimitFilter(CairnProperties properties) {
         return new BodySizeLimitFilter(properties.maxRequestSize().toBytes());
     }

@@ -21,6 +21,11 @@ class EdgeSecurityConfiguration {
     }
 
     @Bean
+    WebSocketOriginFilter webSocketOriginFilter(EdgeSecurityProperties properties) {
+        return new WebSocketOriginFilter(properties.websocketOrigins());
+    }
+
+    @Bean
     RateLimitFilter rateLimitFilter(ReactiveStringRedisTemplate redis, RateLimitProperties properties) {
         return new RateLimitFilter(redis, properties);
     }
