@@ -42,6 +42,7 @@ public final class CairnCli {
               down     stop a running suite and everything it started
               status   list every process with its port, pid and readiness
               setup    install nginx (apt-get), so that 'up' puts it in front
+                 --test                       also Debian's chromium and chromium-driver, for the console's browser tests
               verify-export FILE.jsonl [--genesis HASH] [--keys FILE]
                        check a register export offline (GET /api/registers/{id}/export); without
                        --genesis or --keys it prints the genesis and keys it trusted

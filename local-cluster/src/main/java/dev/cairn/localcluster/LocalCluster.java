@@ -48,6 +48,7 @@ public final class LocalCluster implements AutoCloseable {
     private Secrets secrets;
     private Stores.Endpoints endpointsForEnvironment;
     private ManagedProcess nginx;
+    private int frontPort;
     private String frontUrl;
     private Thread shutdownHook;
     private volatile boolean closed;
@@ -92,6 +93,15 @@ public final class LocalCluster implements AutoCloseable {
             servicePorts.put(service.name(), ports);
         }
         secrets = Secrets.load(dataDirectory);
+        boolean withNginx = switch (spec.nginx) {
+            case OFF -> false;
+            case ON -> true;
+            case AUTO -> NginxFront.executable().isPresent();
+        };
+        frontPort = spec.frontPort == 0 ? Ports.free() : spec.frontPort;
+        if (!Ports.isFree(frontPort)) {
+            throw new IllegalStateException("Port " + frontPort + " is in use; choose another with --port");
+        }
         prepareArchives(endpoints, launcherPid);
         for (ServiceCatalog.Service service : ServiceCatalog.SERVICES) {
             List<ManagedProcess> list = new ArrayList<>();
@@ -104,15 +114,6 @@ public final class LocalCluster implements AutoCloseable {
             replicas.put(service.name(), list);
         }
 
-        boolean withNginx = switch (spec.nginx) {
-            case OFF -> false;
-            case ON -> true;
-            case AUTO -> NginxFront.executable().isPresent();
-        };
-        int frontPort = spec.frontPort == 0 ? Ports.free() : spec.frontPort;
-        if (!Ports.isFree(frontPort)) {
-            throw new IllegalStateException("Port " + frontPort + " is in use; choose another with --port");
-        }
         List<Integer> gatewayPorts = new ArrayList<>();
         for (int i = 1; i <= spec.gateways; i++) {
             int port = (!withNginx && i == 1) ? frontPort : Ports.free();
@@ -124,7 +125,8 @@ public final class LocalCluster implements AutoCloseable {
         if (withNginx) {
             Path executable = NginxFront.executable()
                     .orElseThrow(() -> new IllegalStateException("nginx is not installed (bin/cairn setup installs it)"));
-            nginx = NginxFront.create(executable, frontPort, gatewayPorts, runDirectory, logs.resolve("nginx.log"));
+            nginx = NginxFront.create(executable, frontPort, gatewayPorts, spec.repositoryRoot.resolve("console"), runDirectory,
+                    logs.resolve("nginx.log"));
         }
         frontUrl = "http://127.0.0.1:" + frontPort;
 
@@ -206,7 +208,11 @@ public final class LocalCluster implements AutoCloseable {
             env.put("CAIRN_VALIDATOR_WALLETURIS", replicaUris("wallet-service"));
             env.put("CAIRN_VALIDATOR_BLUEPRINTURIS", replicaUris("blueprint-service"));
         }
+        if (service.name().equals("register-service")) {
+            env.putIfAbsent("CAIRN_REGISTER_WEBSOCKET_ALLOWEDORIGINS", consoleOrigins());
+        }
         if (service.name().equals("blueprint-service")) {
+            env.putIfAbsent("CAIRN_BLUEPRINT_WEBSOCKET_ALLOWEDORIGINS", consoleOrigins());
             env.put("CAIRN_BLUEPRINT_REGISTERURIS", replicaUris("register-service"));
             env.put("CAIRN_BLUEPRINT_VALIDATORURIS", replicaUris("validator-service"));
             env.put("CAIRN_BLUEPRINT_WALLETURIS", replicaUris("wallet-service"));
@@ -228,6 +234,11 @@ public final class LocalCluster implements AutoCloseable {
         Map<String, Object> json = Map.of("cairn", Map.of("gateway", Map.of("services", services)));
         env.put("SPRING_APPLICATION_JSON", JsonMapper.builder().build().writeValueAsString(json));
         return env;
+    }
+
+    /** The console's origin, the front URL, as a browser on this machine spells it: the only one allowed to open WebSockets. */
+    private String consoleOrigins() {
+        return "http://127.0.0.1:" + frontPort + ",http://localhost:" + frontPort;
     }
 
     /** Every replica's base address, for clients that spread calls over them. */

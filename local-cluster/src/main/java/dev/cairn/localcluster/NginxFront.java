@@ -47,6 +47,10 @@ public final class NginxFront {
     }
 
     static String render(int listenPort, List<Integer> gatewayPorts, Path prefix, String maxBodySize) {
+        return render(listenPort, gatewayPorts, prefix, prefix.resolve("console"), maxBodySize);
+    }
+
+    static String render(int listenPort, List<Integer> gatewayPorts, Path prefix, Path consoleRoot, String maxBodySize) {
         String template;
         try (InputStream in = NginxFront.class.getResourceAsStream("/nginx/nginx.conf.template")) {
             if (in == null) {
@@ -63,8 +67,24 @@ public final class NginxFront {
                 .replace("{{USER}}", userDirective())
                 .replace("{{PREFIX}}", prefix.toString())
                 .replace("{{PORT}}", String.valueOf(listenPort))
+                .replace("{{CONSOLE_ROOT}}", consoleRoot.toString())
                 .replace("{{UPSTREAM_SERVERS}}", servers)
                 .replace("{{MAX_BODY_SIZE}}", maxBodySize);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+                } else {
+                    Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+                }
+            }
+        }
     }
 
     /** As root, nginx workers drop to an unprivileged user; otherwise they stay who we are. */
@@ -81,12 +101,24 @@ public final class NginxFront {
     }
 
     static ManagedProcess create(Path nginx, int listenPort, List<Integer> gatewayPorts, Path runDirectory, Path log) {
+        return create(nginx, listenPort, gatewayPorts, null, runDirectory, log);
+    }
+
+    /**
+     * @param console the console's files ({@code console/} of the repository), copied into the
+     *                prefix so that nginx's unprivileged workers can read them; null or missing:
+     *                every request goes to a gateway, which serves the console too
+     */
+    static ManagedProcess create(Path nginx, int listenPort, List<Integer> gatewayPorts, Path console, Path runDirectory, Path log) {
         Path prefix = runDirectory.resolve("nginx");
         try {
-            for (String dir : List.of("", "client_body", "proxy", "fastcgi", "uwsgi", "scgi", "logs")) {
+            for (String dir : List.of("", "client_body", "proxy", "fastcgi", "uwsgi", "scgi", "logs", "console")) {
                 Path path = prefix.resolve(dir);
                 Files.createDirectories(path);
                 Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxrwxrwx"));
+            }
+            if (console != null && Files.isDirectory(console)) {
+                copyTree(console, prefix.resolve("console"));
             }
             Files.writeString(prefix.resolve("nginx.conf"), render(listenPort, gatewayPorts, prefix, "2m"));
         } catch (IOException e) {

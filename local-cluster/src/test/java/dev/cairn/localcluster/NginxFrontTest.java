@@ -26,6 +26,9 @@ class NginxFrontTest {
                 .contains("server 127.0.0.1:40002 max_fails=1 fail_timeout=2s;")
                 .contains("client_max_body_size 2m;")
                 .contains("proxy_set_header Upgrade $http_upgrade;")
+                .contains("root " + prefix.resolve("console") + ";")
+                .contains("try_files $uri $uri/ @gateway;")
+                .contains("add_header Content-Security-Policy")
                 .doesNotContain("{{");
     }
 
@@ -33,7 +36,9 @@ class NginxFrontTest {
     void nginxAcceptsTheRenderedConfiguration() throws Exception {
         Optional<Path> nginx = NginxFront.executable();
         assumeTrue(nginx.isPresent(), "nginx is not installed");
-        var process = NginxFront.create(nginx.get(), 18080, List.of(40001, 40002), prefix, prefix.resolve("nginx.log"));
+        Path console = Files.createDirectories(prefix.resolve("source/console/js"));
+        Files.writeString(console.resolve("main.js"), "export {};");
+        var process = NginxFront.create(nginx.get(), 18080, List.of(40001, 40002), console.getParent(), prefix, prefix.resolve("nginx.log"));
         Path config = prefix.resolve("nginx/nginx.conf");
         assertThat(config).exists();
         Process test = new ProcessBuilder(nginx.get().toString(), "-t", "-p", prefix.resolve("nginx").toString(), "-c", config.toString())
@@ -44,5 +49,6 @@ class NginxFrontTest {
         assertThat(output).contains("syntax is ok");
         assertThat(process.port()).isEqualTo(18080);
         assertThat(Files.isDirectory(prefix.resolve("nginx/client_body"))).isTrue();
+        assertThat(prefix.resolve("nginx/console/js/main.js")).as("the console, where nginx's workers can read it").hasContent("export {};");
     }
 }
