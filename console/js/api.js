@@ -54,16 +54,40 @@ async function read(response) {
   return text;
 }
 
+const RETRIED = new Set([502, 503, 504]);
+const pause = ms => new Promise(resolve => setTimeout(resolve, ms));
+
 /**
- * Calls the API. `options.auth` (default true) sends the session's token; a 401 is answered by
- * refreshing the session once and trying again. Throws ApiError for any answer that is not 2xx.
+ * Calls the API. `options.auth` (default true) sends the session's token. A 401 is answered by
+ * refreshing the session once (or using the token another call refreshed meanwhile) and trying
+ * again; a GET that finds no gateway or replica for a moment (502, 503, 504, no answer) is tried
+ * twice more, after half a second and after two. Throws ApiError for any answer that is not 2xx.
  */
 export async function api(method, path, body, options = {}) {
   const auth = options.auth !== false;
-  let response = await send(method, path, body, auth ? session.accessToken() : null, options.headers);
+  const attempt = async () => {
+    for (let tries = 0; ; tries++) {
+      try {
+        const token = auth ? session.accessToken() : null;
+        const response = await send(method, path, body, token, options.headers);
+        if (method === 'GET' && RETRIED.has(response.status) && tries < 2) {
+          await pause(tries === 0 ? 500 : 2000);
+          continue;
+        }
+        return { response, token };
+      } catch (error) {
+        if (method !== 'GET' || tries >= 2) throw error;
+        await pause(tries === 0 ? 500 : 2000);
+      }
+    }
+  };
+  let { response, token } = await attempt();
   if (response.status === 401 && auth && session.signedIn()) {
-    if (await session.refresh()) {
-      response = await send(method, path, body, session.accessToken(), options.headers);
+    const outcome = session.accessToken() !== token ? 'refreshed' : await session.refresh();
+    if (outcome === 'refreshed') {
+      ({ response } = await attempt());
+      // a fresh token refused: the session was ended on the server (revoked, password changed)
+      if (response.status === 401) session.expired();
     }
   }
   const content = await read(response);
@@ -71,9 +95,6 @@ export async function api(method, path, body, options = {}) {
     const problem = content && typeof content === 'object' ? content : { status: response.status, detail: content || response.statusText };
     const retryAfter = response.headers.get('Retry-After');
     if (retryAfter && !problem.retryAfter) problem.retryAfter = retryAfter;
-    if (response.status === 401 && auth && session.signedIn()) {
-      session.expired();
-    }
     throw new ApiError(response.status, problem);
   }
   return content;

@@ -87,6 +87,6 @@ export function json(value) {
 export function toast(...content) {
   const box = h('div', { class: 'toast', role: 'status' }, content);
   document.getElementById('toasts').append(box);
-  setTimeout(() => box.remove(), 12000);
+  setTimeout(() => box.remove(), 20000);
   return box;
 }

@@ -15,13 +15,18 @@ export function onLiveState(listener) {
   return () => states.delete(listener);
 }
 
+/**
+ * connected: every stream followed is subscribed (the server confirmed it); connecting,
+ * reconnecting: not yet, or not again; idle: signed in with nothing to follow; offline: signed out.
+ */
 function overallState() {
   const active = channels.filter(c => c.subscriptions.size > 0);
-  if (active.length === 0) return session.signedIn() ? 'connected' : 'offline';
+  if (active.length === 0) return session.signedIn() ? 'idle' : 'offline';
   for (const state of ['offline', 'reconnecting', 'connecting']) {
     if (active.some(c => c.state === state)) return state;
   }
-  return 'connected';
+  const confirmed = active.every(c => [...c.subscriptions.values()].every(entry => entry.confirmed));
+  return confirmed ? 'connected' : 'connecting';
 }
 
 function announce() {
@@ -49,7 +54,7 @@ class Channel {
     const key = JSON.stringify(name);
     let entry = this.subscriptions.get(key);
     if (!entry) {
-      entry = { name, lastSeq: afterSeq, headSeq: null, first: true, handlers: new Set() };
+      entry = { name, lastSeq: afterSeq, headSeq: null, first: true, confirmed: false, handlers: new Set() };
       this.subscriptions.set(key, entry);
       this.sendSubscribe(entry);
     }
@@ -97,6 +102,7 @@ class Channel {
 
   sendSubscribe(entry) {
     entry.headSeq = null;
+    entry.confirmed = false;
     this.sendFrame({ type: 'subscribe', ...entry.name, afterSeq: entry.lastSeq });
   }
 
@@ -124,6 +130,8 @@ class Channel {
       // reconnecting is news, as if it had arrived live
       entry.headSeq = entry.first ? frame.headSeq : entry.lastSeq;
       entry.first = false;
+      entry.confirmed = true;
+      announce();
     } else if (frame.type === 'event' && entry && frame.event) {
       const seq = frame.event.seq;
       if (typeof seq !== 'number' || seq <= entry.lastSeq) return; // already processed
@@ -131,6 +139,7 @@ class Channel {
       const live = entry.headSeq === null || seq > entry.headSeq;
       for (const handler of entry.handlers) handler(frame.event, live);
     } else if (frame.type === 'error') {
+      // a subscription refused (the caller may not read the stream): it stays unconfirmed
       console.warn('Live stream:', frame.detail);
     }
   }
@@ -165,6 +174,10 @@ export const workflowEvents = new Channel('/ws/blueprints');
 export const registerEvents = new Channel('/ws/registers');
 
 session.onChange(reason => {
+  if (reason === 'refreshed') {
+    // a replica checks each subscription against the token of the handshake: use the new one
+    for (const channel of channels) channel.restart();
+  }
   if (reason === 'signed-out' || reason === 'expired') {
     for (const channel of channels) {
       channel.subscriptions.clear();

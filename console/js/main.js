@@ -47,20 +47,23 @@ async function route() {
   } else {
     module = sections[section] || (section === '' || section === 'signin' ? instances : null);
   }
-  replace(view);
+  // each page renders into a container of its own: one still loading when the user moves on
+  // fills a container that is no longer shown
+  const page = h('div', { class: 'page' });
+  replace(view, page);
   if (!module) {
-    view.append(h('h1', { text: 'Not found' }), h('p', { text: `There is no page “${location.hash}”.` }));
+    page.append(h('h1', { text: 'Not found' }), h('p', { text: `There is no page “${location.hash}”.` }));
     return;
   }
   const generation = ++routes;
   try {
-    const stop = (await module.render(view, params, { banner, navigate })) || null;
+    const stop = (await module.render(page, params, { banner, navigate })) || null;
     if (generation === routes) cleanup = stop;
     else if (stop) stop(); // the user moved on while this page was loading
   } catch (error) {
     if (generation !== routes) return; // a page left behind (e.g. the session ended meanwhile)
     if (!(error instanceof ApiError)) console.error(error);
-    view.append(h('p', { class: 'form-error', text: describe(error) }));
+    page.append(h('p', { class: 'form-error', text: describe(error) }));
   }
   if (generation === routes) view.focus({ preventScroll: true });
 }
@@ -107,7 +110,7 @@ session.onChange(reason => {
 onLiveState(state => {
   const element = document.getElementById('live');
   element.dataset.state = state;
-  element.textContent = { connected: 'live', connecting: 'connecting…', reconnecting: 'reconnecting…', offline: 'offline' }[state];
+  element.textContent = { connected: 'live', connecting: 'connecting…', reconnecting: 'reconnecting…', idle: 'idle', offline: 'offline' }[state];
   element.title = `Live notifications: ${state}`;
 });
 

@@ -46,6 +46,11 @@ function control(name, schema, required, hint) {
     const select = h('select', { name }, h('option', { value: '', text: required ? 'Choose…' : '—' }), options.map(([v, t]) => h('option', { value: v, text: t })));
     wrapper = field(label, select, description);
     read = () => (select.value === '' ? undefined : JSON.parse(select.value));
+  } else if ((type === 'boolean' || kind === 'Checkbox') && !required) {
+    // an optional yes/no: left unanswered unless the user chooses
+    const select = h('select', { name }, h('option', { value: '', text: '—' }), h('option', { value: 'true', text: 'Yes' }), h('option', { value: 'false', text: 'No' }));
+    wrapper = field(label, select, description);
+    read = () => (select.value === '' ? undefined : select.value === 'true');
   } else if (type === 'boolean' || kind === 'Checkbox') {
     const box = h('input', { type: 'checkbox', name });
     wrapper = field(label, box, description);

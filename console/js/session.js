@@ -20,6 +20,11 @@ function schedule() {
   timer = setTimeout(() => { session.refresh(); }, delay);
 }
 
+function retrySoon() {
+  clearTimeout(timer);
+  timer = setTimeout(() => { session.refresh(); }, 10000);
+}
+
 function keep(answer) {
   tokens = {
     accessToken: answer.accessToken,
@@ -66,22 +71,35 @@ export const session = {
     notify('signed-in');
   },
 
-  /** Exchanges the refresh token for new tokens; false (and signed out) when it no longer works. */
+  /**
+   * Exchanges the refresh token for new tokens. Resolves to 'refreshed'; 'refused' when the
+   * session is over (the tenant service said so: it is forgotten); or 'failed' when there was
+   * no answer to trust (network, 5xx, 429): the tokens are kept and the refresh tried again soon.
+   */
   refresh() {
-    if (!tokens) return Promise.resolve(false);
+    if (!tokens) return Promise.resolve('refused');
     if (!refreshing) {
       const used = tokens.refreshToken;
+      const current = () => tokens !== null && tokens.refreshToken === used; // not signed out or replaced meanwhile
       refreshing = postJson('/api/auth/token/refresh', { refreshToken: used })
         .then(({ response, content }) => {
-          if (!response.ok) {
-            session.expired();
-            return false;
+          if (!current()) return 'refused';
+          if (response.ok) {
+            keep(content);
+            notify('refreshed');
+            return 'refreshed';
           }
-          keep(content);
-          notify('refreshed');
-          return true;
+          if (response.status === 400 || response.status === 401) {
+            session.expired();
+            return 'refused';
+          }
+          retrySoon();
+          return 'failed';
         })
-        .catch(() => false) // the network is away: keep the tokens, the next call tries again
+        .catch(() => {
+          if (current()) retrySoon();
+          return 'failed';
+        })
         .finally(() => { refreshing = null; });
     }
     return refreshing;
@@ -97,13 +115,15 @@ export const session = {
   /** Ends the session on the server (its refresh and access tokens are revoked), then forgets it. */
   async signOut() {
     if (!tokens) return;
-    const token = tokens.accessToken;
-    forget();
+    const logout = token => fetch('/api/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });
     try {
-      await fetch('/api/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });
+      let answer = await logout(tokens.accessToken);
+      // an access token that expired in the meantime: a fresh one, so that the session is really ended
+      if (answer.status === 401 && (await session.refresh()) === 'refreshed') answer = await logout(tokens.accessToken);
     } catch (ignored) {
-      // the tokens are gone from this tab either way; the server ends the session when they expire
+      // no answer: the tokens are forgotten below; the session ends on the server when they expire
     }
+    forget();
     notify('signed-out');
   },
 };

@@ -81,8 +81,10 @@ async function start(view, chosen, context) {
       replace(bindings, h('p', { class: 'muted', text: 'Publish a blueprint first.' }));
       return;
     }
-    const b = await get(`/api/blueprints/${seg(blueprint.control.value)}`);
-    replace(bindings, ((b.blueprint && b.blueprint.participants) || []).map(p => {
+    // the instance runs the latest published version, whose participants may differ from the draft's
+    const chosenBlueprint = published.find(b => b.id === blueprint.control.value);
+    const version = await get(`/api/blueprints/${seg(chosenBlueprint.id)}/versions/${chosenBlueprint.latestVersion}`);
+    replace(bindings, ((version.blueprint && version.blueprint.participants) || []).map(p => {
       const address = input({ name: `participant-${p.id}`, list: 'my-wallets', placeholder: p.walletAddress || 'cairn1…', 'data-participant': p.id, class: 'mono' });
       const wrapper = field(`${p.name || p.id} (${p.id})${p.organisation ? ' · ' + p.organisation : ''}`, address,
         p.walletAddress ? 'Leave empty to use the blueprint’s own wallet for this participant.' : null);
@@ -138,8 +140,11 @@ async function instance(view, id, context) {
     h('h2', { text: 'Waiting for' }), current, acting, h('h2', { text: 'History' }), history, h('h2', { text: 'Data you can see' }), data);
   let openAction = null;
 
+  let loads = 0;
   const load = async () => {
+    const mine = ++loads;
     const i = await get(`/api/instances/${seg(id)}`);
+    if (mine !== loads) return; // a later load is under way
     const yours = new Set((i.participants || []).filter(p => p.yours).map(p => p.walletAddress));
     replace(head, h('h1', { text: i.blueprintTitle || 'Instance' }), facts([
       ['State', badge(i.state)], ['Blueprint', h('a', { href: `#/blueprints/${seg(i.blueprintId)}`, text: `${i.blueprintTitle || i.blueprintId}, version ${i.blueprintVersion}` })],
@@ -172,12 +177,13 @@ async function instance(view, id, context) {
       h('ul', {}, i.failures.map(f => h('li', {}, `Action ${f.actionId} (${f.kind}): ${f.reason}`)))) : null);
     replace(data, i.data && Object.keys(i.data).length ? json(i.data) : h('p', { class: 'muted', text: 'None disclosed to your wallets yet.' }));
   };
+  const after = await headSeq(id); // before the first load, so that nothing that happens in between is missed
   await load();
   let timer = null;
   const stop = workflowEvents.follow({ instanceId: id }, () => {
     clearTimeout(timer);
     timer = setTimeout(() => load().catch(e => console.warn(e)), 150);
-  }, await headSeq(id));
+  }, after);
   return () => { stop(); clearTimeout(timer); };
 }
 

@@ -91,15 +91,24 @@ async function register(view, id) {
 
   view.append(h('p', {}, h('a', { href: '#/registers', text: '← Registers' })), summary, verifyButton, verdict, h('h2', { text: 'Dockets' }), dockets, pager);
 
+  let loads = 0;
   const load = async () => {
+    const mine = ++loads;
     const r = await get(`/api/registers/${seg(id)}`);
+    if (mine !== loads) return; // a later load is under way
     replace(summary, h('h1', { text: r.name }), facts([
       ['Status', badge(r.status)], ['Height', String(r.height)], ['Latest docket', short(r.latestDocketHash, 24)],
       ['Id', h('code', { text: r.id })], ['Description', r.description], ['Created', time(r.createdAt)],
     ]));
+    if (r.height < 0) { // awaiting its genesis docket
+      replace(dockets, h('p', { class: 'muted', text: 'No docket yet: the genesis docket is sealed within seconds of creating the register.' }));
+      replace(pager);
+      return;
+    }
     const highest = top === null ? r.height : Math.min(top, r.height);
     const from = Math.max(0, highest - PAGE + 1);
     const page = await get(`/api/registers/${seg(id)}/dockets${query({ from, limit: highest - from + 1 })}`);
+    if (mine !== loads) return;
     const items = [...(page.items || [])].reverse();
     replace(dockets, table(['Height', 'Hash', 'Transactions', 'Sealed'], items.map(d => ({
       id: String(d.height),
@@ -111,13 +120,14 @@ async function register(view, id) {
       h('button', { type: 'button', class: 'secondary', text: 'Newer', disabled: highest >= r.height, onclick: () => { top = highest + PAGE >= r.height ? null : highest + PAGE; load(); } }),
       h('button', { type: 'button', class: 'secondary', text: 'Older', disabled: from === 0, onclick: () => { top = from - 1; load(); } }));
   };
+  const after = await headSeq(id); // before the first load, so that nothing sealed in between is missed
   await load();
   // live: a sealed docket shows up without reloading
   let pending = null;
   const stop = registerEvents.follow({ registerId: id }, event => {
     if (event.type !== 'RegisterHeightUpdated' || pending) return;
     pending = setTimeout(() => { pending = null; load().catch(() => {}); }, 250);
-  }, await headSeq(id));
+  }, after);
   return () => { stop(); clearTimeout(pending); };
 }
 

@@ -180,11 +180,21 @@ final class ConsoleBrowser {
                 find(css), text);
     }
 
+    /** Clicks the element once it can be clicked; again if the page replaced it meanwhile (live updates redraw lists). */
     void click(String css) {
-        await(css, () -> exists(css) && find(css).isDisplayed() && find(css).isEnabled());
-        WebElement element = find(css);
-        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
-        element.click();
+        await("to click " + css, () -> {
+            try {
+                WebElement element = find(css);
+                if (!element.isDisplayed() || !element.isEnabled()) {
+                    return false;
+                }
+                ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+                element.click();
+                return true;
+            } catch (NoSuchElementException | StaleElementReferenceException | org.openqa.selenium.ElementClickInterceptedException e) {
+                return false;
+            }
+        });
     }
 
     void await(String what, BooleanSupplier condition) {

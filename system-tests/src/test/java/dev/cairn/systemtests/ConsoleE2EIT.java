@@ -167,7 +167,7 @@ class ConsoleE2EIT {
 
         // the supplier approves and confirms delivery, from the notification
         supplier.click("#notifications a.notification-link");
-        supplier.await("the approval", () -> supplier.exists("#current-actions button.act[data-action='1']"));
+        supplier.await("the approval open", () -> supplier.exists("#current-actions button.act[data-action='1']"));
         supplier.click("#current-actions button.act[data-action='1']");
         supplier.await("the approval form", () -> supplier.exists("#execute-action [name=approved]"));
         supplier.click("#execute-action [name=approved]");
@@ -210,7 +210,7 @@ class ConsoleE2EIT {
         buyer.click("#publish-blueprint");
         buyer.await("the permit published", () -> buyer.exists("#start-instance"));
         buyer.click("#start-instance");
-        buyer.await("the start form", () -> buyer.exists("#bindings input[data-participant=council]"));
+        buyer.await("the permit's start form", () -> buyer.exists("#bindings input[data-participant=council]"));
         new Select(buyer.find("#start-instance [name=registerId]")).selectByVisibleText("Console orders " + run);
         buyer.type("#bindings input[data-participant=applicant]", buyerWallet);
         buyer.type("#bindings input[data-participant=council]", supplierWallet);
@@ -219,7 +219,7 @@ class ConsoleE2EIT {
         buyer.click("#current-actions button.act[data-action='0']");
         buyer.await("the application form", () -> buyer.exists("#execute-action [name=site]"));
         supplier.open("#/instances");
-        supplier.await("the live connection", () -> "connected".equals(supplier.find("#live").getAttribute("data-state")));
+        supplier.await("the live connection before the permit", () -> "connected".equals(supplier.find("#live").getAttribute("data-state")));
         if (cluster == null) {
             buyer.type("#execute-action [name=site]", "12 High St");
             buyer.type("#execute-action [name=storeys]", "2");
@@ -231,11 +231,11 @@ class ConsoleE2EIT {
             // says so, and on reconnecting receives what it missed
             submitWithoutGateways(buyerEmail, buyer.driver().getCurrentUrl().replaceAll(".*#/instances/", ""));
         }
-        supplier.await("the review", () -> supplier.textOf("#notifications").contains("Your turn: Review application")
+        supplier.await("the review notified", () -> supplier.textOf("#notifications").contains("Your turn: Review application")
                 && "connected".equals(supplier.find("#live").getAttribute("data-state")));
         assertThat(supplier.textOf("#toasts")).contains("Your turn: Review application");
         supplier.click("#notifications li[data-event-type=ActionAvailable] a.notification-link");
-        supplier.await("the review", () -> supplier.exists("#current-actions button.act[data-action='1']"));
+        supplier.await("the review on the instance page", () -> supplier.exists("#current-actions button.act[data-action='1']"));
         supplier.click("#current-actions button.act[data-action='1']");
         supplier.await("the rejection form", () -> supplier.exists("#reject-action [name=reason]"));
         supplier.click("#reject-action button[type=submit]");
@@ -243,8 +243,9 @@ class ConsoleE2EIT {
         supplier.shot("reject-without-reason");
         supplier.type("#reject-action [name=reason]", "Add the floor plan");
         supplier.click("#reject-action button[type=submit]");
-        buyer.await("the application back with the reason", () -> buyer.textOf("#toasts").contains("Sent back: Add the floor plan")
-                && buyer.exists("#current-actions button.act[data-action='0']") && buyer.textOf("#history").contains("rejected"));
+        buyer.await("the rejection notified", () -> buyer.textOf("#toasts").contains("Sent back: Add the floor plan"));
+        buyer.await("the application back", () -> buyer.exists("#current-actions button.act[data-action='0']")
+                && buyer.textOf("#history").contains("rejected"));
         buyer.shot("instance-sent-back");
 
         // a session ended elsewhere (the password changed): the console says so and asks to sign in again
@@ -290,18 +291,25 @@ class ConsoleE2EIT {
     }
 
     @Test
-    void aWebSocketFromAnotherOriginIsRefused() throws Exception {
+    void aWebSocketFromAnotherOriginIsRefusedAtTheGateway() throws Exception {
         String token = admin;
         String host = frontUrl.replace("http://", "ws://");
+        var client = java.net.http.HttpClient.newHttpClient();
         for (String path : List.of("/ws/blueprints", "/ws/registers")) {
-            var client = java.net.http.HttpClient.newHttpClient();
             var accepted = client.newWebSocketBuilder().header("Origin", frontUrl).header("Authorization", "Bearer " + token)
                     .buildAsync(java.net.URI.create(host + path), new java.net.http.WebSocket.Listener() { })
                     .get(10, java.util.concurrent.TimeUnit.SECONDS);
             accepted.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
+        }
+        for (String path : List.of("/ws/blueprints", "/ws/registers", "/ws;x/registers")) {
             var refused = client.newWebSocketBuilder().header("Origin", "http://evil.example").header("Authorization", "Bearer " + token)
                     .buildAsync(java.net.URI.create(host + path), new java.net.http.WebSocket.Listener() { });
-            assertThat(refused).as(path + " from another origin").failsWithin(Duration.ofSeconds(10));
+            assertThat(refused).as(path + " from another origin").failsWithin(Duration.ofSeconds(10))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .havingCause().isInstanceOfSatisfying(java.net.http.WebSocketHandshakeException.class, e -> {
+                        assertThat(e.getResponse().statusCode()).isEqualTo(403);
+                        assertThat(e.getResponse().headers().firstValue("X-Cairn-Instance")).as("refused by the gateway, before any service").isEmpty();
+                    });
         }
     }
 

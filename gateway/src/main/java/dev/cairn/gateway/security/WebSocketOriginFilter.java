@@ -16,7 +16,8 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * Refuses a WebSocket handshake on {@code /ws/**} whose {@code Origin} is neither the origin
+ * Refuses a WebSocket handshake (on any path: routes match decoded paths, so a prefix test on
+ * the raw one could be evaded) whose {@code Origin} is neither the origin
  * the request was sent to (the console, served from the same host) nor one of
  * {@code cairn.gateway.security.websocket-origins}, so that another site open in a user's
  * browser cannot open a socket in their name. Clients that send no {@code Origin} (programs, not
@@ -42,7 +43,7 @@ public class WebSocketOriginFilter implements WebFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
         String origin = request.getHeaders().getOrigin();
-        if (origin == null || !request.getPath().value().startsWith("/ws/") || !"websocket".equalsIgnoreCase(request.getHeaders().getUpgrade())) {
+        if (origin == null || !"websocket".equalsIgnoreCase(request.getHeaders().getUpgrade())) {
             return chain.filter(exchange);
         }
         String normalised = normalise(origin);

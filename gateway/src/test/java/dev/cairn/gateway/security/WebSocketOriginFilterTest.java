@@ -45,6 +45,10 @@ class WebSocketOriginFilterTest {
                 .header("Origin", "http://evil.example"))).isEqualTo(HttpStatus.FORBIDDEN);
         assertThat(handshake(MockServerHttpRequest.get("http://127.0.0.1:40001/ws/blueprints").header("Host", "127.0.0.1:18080")
                 .header("Origin", "http://127.0.0.1:18081"))).as("another port is another origin").isEqualTo(HttpStatus.FORBIDDEN);
+        for (String disguised : java.util.List.of("/ws;x/blueprints", "/%77s/registers", "//ws/registers")) {
+            assertThat(handshake(MockServerHttpRequest.get("http://127.0.0.1:40001" + disguised).header("Host", "127.0.0.1:18080")
+                    .header("Origin", "http://evil.example"))).as(disguised).isEqualTo(HttpStatus.FORBIDDEN);
+        }
     }
 
     @Test
