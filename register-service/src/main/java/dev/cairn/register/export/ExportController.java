@@ -3,15 +3,10 @@ package dev.cairn.register.export;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Sorts;
 import org.bson.Document;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,7 +22,7 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 
 import dev.cairn.platform.auth.Caller;
 import dev.cairn.ledger.CanonicalJson;
-import dev.cairn.register.ledger.LedgerStore;
+import dev.cairn.register.ledger.LedgerReader;
 import dev.cairn.register.ledger.TreeHeads;
 import dev.cairn.register.registry.Register;
 import dev.cairn.register.registry.RegisterAccess;
@@ -47,13 +42,13 @@ class ExportController {
     private static final int BATCH = 100;
 
     private final RegisterAccess access;
-    private final LedgerStore store;
+    private final LedgerReader reader;
     private final TreeHeads heads;
     private final JsonMapper json;
 
-    ExportController(RegisterAccess access, LedgerStore store, TreeHeads heads, JsonMapper json) {
+    ExportController(RegisterAccess access, LedgerReader reader, TreeHeads heads, JsonMapper json) {
         this.access = access;
-        this.store = store;
+        this.reader = reader;
         this.heads = heads;
         this.json = json;
     }
@@ -67,7 +62,6 @@ class ExportController {
     }
 
     private void write(Register register, OutputStream out) throws java.io.IOException {
-        LedgerStore.Ledger ledger = store.of(register.id());
         ObjectNode header = json.createObjectNode().put("type", "register").put("registerId", register.id()).put("name", register.name())
                 .put("organizationId", register.organizationId()).put("exportedAt", Instant.now().toString());
         line(out, header.toString());
@@ -75,8 +69,7 @@ class ExportController {
         Optional<JsonNode> head = heads.current(register.id());
         long next = 0;
         while (true) {
-            List<Document> dockets = ledger.dockets().find(Filters.gte("_id", next)).sort(Sorts.ascending("_id")).limit(BATCH)
-                    .into(new ArrayList<>());
+            List<Document> dockets = reader.dockets(register.id(), next, BATCH);
             if (dockets.isEmpty()) {
                 if (head.isPresent()) {
                     line(out, "{\"type\":\"head\",\"head\":" + CanonicalJson.string(head.get()) + "}");
@@ -86,8 +79,7 @@ class ExportController {
             for (Document docket : dockets) {
                 line(out, "{\"type\":\"docket\",\"docket\":" + docket.getString("raw") + "}");
                 List<String> ids = docket.getList("transactionIds", String.class);
-                Map<String, Document> transactions = ledger.transactions().find(Filters.in("_id", ids)).into(new ArrayList<>()).stream()
-                        .collect(Collectors.toMap(d -> d.getString("_id"), Function.identity()));
+                Map<String, Document> transactions = reader.transactionsOf(register.id(), ids);
                 for (String txId : ids) {
                     Document tx = transactions.get(txId);
                     // a missing transaction is left out: the verifier reports it at this height

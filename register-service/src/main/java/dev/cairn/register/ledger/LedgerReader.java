@@ -9,9 +9,12 @@ import java.util.Optional;
 import java.util.Set;
 
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+
+import dev.cairn.ledger.LedgerHashes;
 
 import org.springframework.stereotype.Component;
 
@@ -56,6 +59,21 @@ public class LedgerReader {
     public List<Document> dockets(String registerId, long from, int limit) {
         return store.of(registerId).dockets().find(Filters.gte("_id", from)).sort(Sorts.ascending("_id")).limit(limit)
                 .into(new ArrayList<>());
+    }
+
+    /** The hashes of the dockets below {@code height}, in height order: the leaves of the docket tree. */
+    public List<byte[]> docketHashes(String registerId, long height) {
+        List<byte[]> leaves = new ArrayList<>();
+        store.of(registerId).dockets().find(Filters.lt("_id", height)).projection(Projections.include("hash")).sort(Sorts.ascending("_id"))
+                .forEach(d -> leaves.add(LedgerHashes.bytes(d.getString("hash"))));
+        return leaves;
+    }
+
+    /** The stored transactions of a docket's list, by id (one the store lacks is absent). */
+    public Map<String, Document> transactionsOf(String registerId, List<String> txIds) {
+        Map<String, Document> found = new java.util.HashMap<>();
+        store.of(registerId).transactions().find(Filters.in("_id", txIds)).forEach(d -> found.put(d.getString("_id"), d));
+        return found;
     }
 
     public Optional<Document> transaction(String registerId, String txId) {

@@ -1,11 +1,7 @@
 package dev.cairn.register.ledger;
 
-import java.util.ArrayList;
 import java.util.List;
 
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.Sorts;
 import org.bson.Document;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,14 +36,12 @@ class ProofController {
 
     private final RegisterAccess access;
     private final LedgerReader reader;
-    private final LedgerStore store;
     private final ChainVerifier verifier;
     private final JsonMapper json;
 
-    ProofController(RegisterAccess access, LedgerReader reader, LedgerStore store, ChainVerifier verifier, JsonMapper json) {
+    ProofController(RegisterAccess access, LedgerReader reader, ChainVerifier verifier, JsonMapper json) {
         this.access = access;
         this.reader = reader;
-        this.store = store;
         this.verifier = verifier;
         this.json = json;
     }
@@ -76,9 +70,7 @@ class ProofController {
         if (first < 1 || first > to || to > size) {
             throw ApiException.badRequest("invalid-tree-size", "Tree sizes count dockets: 1 <= first <= second <= " + size);
         }
-        List<byte[]> leaves = new ArrayList<>();
-        store.of(id).dockets().find(Filters.lt("_id", to)).projection(Projections.include("hash")).sort(Sorts.ascending("_id"))
-                .forEach(d -> leaves.add(LedgerHashes.bytes(d.getString("hash"))));
+        List<byte[]> leaves = reader.docketHashes(id, to);
         List<String> proof = MerkleTree.consistencyProof((int) first, leaves).stream().map(LedgerHashes::hex).toList();
         return new ConsistencyProof(id, first, to, LedgerHashes.hex(MerkleTree.root(leaves.subList(0, (int) first))),
                 LedgerHashes.hex(MerkleTree.root(leaves)), proof);
