@@ -61,6 +61,7 @@ class FoundationE2EIT {
             assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("http_server_requests");
             HttpResponse<String> info = direct.get("/actuator/info");
             assertThat(info.body()).contains("\"id\":\"" + service.name() + "@").contains("\"artifact\":\"" + service.name() + "\"");
+            assertThat(info.body()).as("the commit the replica was built from").containsPattern("\"git\":\\{.*\"commit\":\\{.*\"id\":\"[0-9a-f]{7}");
             assertThat(direct.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
         }
     }

@@ -70,6 +70,7 @@ class ServletPlatformIT {
                 .hasValueSatisfying(id -> assertThat(id).startsWith(expected).endsWith(":" + port));
         assertThat(get("/nowhere").headers().firstValue("X-Cairn-Instance")).hasValueSatisfying(id -> assertThat(id).startsWith(expected));
         assertThat(get("/actuator/info").body()).contains("\"instance\":{\"id\":\"sample-service@");
+        assertThat(get("/actuator/info").body()).as("the commit it was built from (git.properties)").containsPattern("\"git\":\\{.*\"commit\":\\{.*\"id\":\"[0-9a-f]{7}");
     }
 
     @Test
