@@ -31,10 +31,8 @@ import dev.cairn.localcluster.ClusterSpec;
 import dev.cairn.localcluster.LocalCluster;
 import dev.cairn.testsupport.LedgerFixture;
 
-import static dev.cairn.benchmarks.BenchHttp.field;
 import static dev.cairn.benchmarks.BenchHttp.get;
 import static dev.cairn.benchmarks.BenchHttp.option;
-import static dev.cairn.benchmarks.BenchHttp.post;
 
 /**
  * Chain verification against raw signature verification, in one run: Bouncy Castle Ed25519

@@ -1,14 +1,10 @@
 package dev.cairn.benchmarks;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -26,10 +22,8 @@ import tools.jackson.databind.node.ObjectNode;
 import dev.cairn.localcluster.ClusterSpec;
 import dev.cairn.localcluster.LocalCluster;
 
-import static dev.cairn.benchmarks.BenchHttp.field;
 import static dev.cairn.benchmarks.BenchHttp.get;
 import static dev.cairn.benchmarks.BenchHttp.option;
-import static dev.cairn.benchmarks.BenchHttp.post;
 import dev.cairn.ledger.CanonicalJson;
 import dev.cairn.testsupport.LedgerFixture;
 

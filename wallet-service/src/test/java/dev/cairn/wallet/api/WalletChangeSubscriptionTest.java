@@ -1,6 +1,5 @@
 package dev.cairn.wallet.api;
 
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
