@@ -3,7 +3,21 @@
 // WebSocket. Each subscription remembers the last sequence number it processed; after a
 // reconnect it subscribes again from there, so the server sends whatever was missed first
 // (backfill) and nothing twice.
+import { get, query } from './api.js';
 import { session } from './session.js';
+
+/**
+ * The latest sequence number of a stream, from its HTTP backfill endpoint (e.g.
+ * /api/instances/{id}/events, with `params` naming the stream when the path does not): where
+ * following it from now on begins. 0 when it cannot be read.
+ */
+export async function headSeq(eventsPath, params = {}) {
+  try {
+    return (await get(`${eventsPath}${query({ ...params, afterSeq: 0, limit: 1 })}`)).headSeq || 0;
+  } catch (e) {
+    return 0;
+  }
+}
 
 const states = new Set();
 const channels = [];

@@ -1,9 +1,9 @@
 // The signed-in user's workflow notifications: every wallet they hold is followed on
 // /ws/blueprints. Events stored before the console connected fill the list; events that arrive
 // live also pop up.
-import { get, query } from './api.js';
+import { get } from './api.js';
 import { h, toast } from './dom.js';
-import { workflowEvents } from './live.js';
+import { headSeq, workflowEvents } from './live.js';
 import { session } from './session.js';
 
 const items = [];               // newest first, at most LIMIT
@@ -47,9 +47,8 @@ export function followWallet(address) {
   if (followed.has(address)) return;
   // begin at the latest 50 stored events: older ones are history, not news
   followed.set(address, null);
-  get(`/api/instances/events${query({ wallet: address, afterSeq: 0, limit: 1 })}`)
-    .then(answer => Math.max(0, (answer.headSeq || 0) - 50))
-    .catch(() => 0)
+  headSeq('/api/instances/events', { wallet: address })
+    .then(head => Math.max(0, head - 50))
     .then(afterSeq => {
       if (!followed.has(address)) return;
       followed.set(address, workflowEvents.follow({ wallet: address }, (event, live) => add(address, event, live), afterSeq));

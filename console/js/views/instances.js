@@ -4,7 +4,7 @@
 import { ApiError, get, post, query, seg } from '../api.js';
 import { badge, facts, h, json, replace, short, table, time } from '../dom.js';
 import { field, formError, input, select, submitting } from '../forms.js';
-import { workflowEvents } from '../live.js';
+import { headSeq, workflowEvents } from '../live.js';
 import { eventLink, onNotifications } from '../notifications.js';
 import { schemaForm } from '../schema-form.js';
 
@@ -177,7 +177,7 @@ async function instance(view, id, context) {
       h('ul', {}, i.failures.map(f => h('li', {}, `Action ${f.actionId} (${f.kind}): ${f.reason}`)))) : null);
     replace(data, i.data && Object.keys(i.data).length ? json(i.data) : h('p', { class: 'muted', text: 'None disclosed to your wallets yet.' }));
   };
-  const after = await headSeq(id); // before the first load, so that nothing that happens in between is missed
+  const after = await headSeq(`/api/instances/${seg(id)}/events`); // before the first load, so that nothing that happens in between is missed
   await load();
   let timer = null;
   const stop = workflowEvents.follow({ instanceId: id }, () => {
@@ -185,14 +185,6 @@ async function instance(view, id, context) {
     timer = setTimeout(() => load().catch(e => console.warn(e)), 150);
   }, after);
   return () => { stop(); clearTimeout(timer); };
-}
-
-async function headSeq(id) {
-  try {
-    return (await get(`/api/instances/${seg(id)}/events${query({ afterSeq: 0, limit: 1 })}`)).headSeq || 0;
-  } catch (e) {
-    return 0;
-  }
 }
 
 function newKey() {

@@ -3,7 +3,7 @@
 import { get, post, query, seg } from '../api.js';
 import { badge, facts, h, json, replace, short, table, time } from '../dom.js';
 import { field, formError, input, submitting } from '../forms.js';
-import { registerEvents } from '../live.js';
+import { headSeq, registerEvents } from '../live.js';
 import { canCheck, checkInclusion } from '../merkle.js';
 import { session } from '../session.js';
 
@@ -120,7 +120,7 @@ async function register(view, id) {
       h('button', { type: 'button', class: 'secondary', text: 'Newer', disabled: highest >= r.height, onclick: () => { top = highest + PAGE >= r.height ? null : highest + PAGE; load(); } }),
       h('button', { type: 'button', class: 'secondary', text: 'Older', disabled: from === 0, onclick: () => { top = from - 1; load(); } }));
   };
-  const after = await headSeq(id); // before the first load, so that nothing sealed in between is missed
+  const after = await headSeq(`/api/registers/${seg(id)}/events`); // before the first load, so that nothing sealed in between is missed
   await load();
   // live: a sealed docket shows up without reloading
   let pending = null;
@@ -129,14 +129,6 @@ async function register(view, id) {
     pending = setTimeout(() => { pending = null; load().catch(() => {}); }, 250);
   }, after);
   return () => { stop(); clearTimeout(pending); };
-}
-
-async function headSeq(id) {
-  try {
-    return (await get(`/api/registers/${seg(id)}/events${query({ afterSeq: 0, limit: 1 })}`)).headSeq || 0;
-  } catch (e) {
-    return 0;
-  }
 }
 
 async function docket(view, id, height) {

@@ -143,6 +143,34 @@ final class ConsoleBrowser {
         return find("#wallet-list tr[data-id] .wallet-address").getText().trim();
     }
 
+    /**
+     * From a blueprint's page: starts an instance of its latest version on the register named,
+     * with each participant bound to a wallet (a screenshot of the filled form when named).
+     */
+    void startInstance(String register, java.util.Map<String, String> wallets, String shotName) {
+        click("#start-instance");
+        for (String participant : wallets.keySet()) {
+            await("the start form", () -> exists("#bindings input[data-participant=" + participant + "]"));
+        }
+        new org.openqa.selenium.support.ui.Select(find("#start-instance [name=registerId]")).selectByVisibleText(register);
+        wallets.forEach((participant, wallet) -> type("#bindings input[data-participant=" + participant + "]", wallet));
+        if (shotName != null) {
+            shot(shotName);
+        }
+        click("#start-instance button[type=submit]");
+    }
+
+    /** Opens an action of the instance on screen by its Open button, and waits for one of its form's fields. */
+    void openAction(int actionId, String field) {
+        click("#current-actions button.act[data-action='" + actionId + "']");
+        await("the form of action " + actionId, () -> exists("#execute-action [name=" + field + "]"));
+    }
+
+    /** Whether every live stream the page follows is subscribed. */
+    boolean live() {
+        return exists("#live") && "connected".equals(find("#live").getAttribute("data-state"));
+    }
+
     WebElement find(String css) {
         return driver.findElement(By.cssSelector(css));
     }

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.support.ui.Select;
 
 import dev.cairn.localcluster.LocalCluster;
 import dev.cairn.localcluster.process.ManagedProcess;
@@ -101,7 +100,7 @@ class ConsoleE2EIT {
 
         // the supplier waits on the instances page: notifications arrive there live
         supplier.open("#/instances");
-        supplier.await("the live connection", () -> "connected".equals(supplier.find("#live").getAttribute("data-state")));
+        supplier.await("the live connection", supplier::live);
 
         // a register, online once its genesis docket is sealed
         buyer.open("#/registers");
@@ -135,16 +134,8 @@ class ConsoleE2EIT {
         buyer.shot("blueprint-published");
 
         // an instance: the buyer binds themselves and the supplier's wallet
-        buyer.click("#start-instance");
-        buyer.await("the start form", () -> buyer.exists("#bindings input[data-participant=buyer]"));
-        new Select(buyer.find("#start-instance [name=registerId]")).selectByVisibleText("Console orders " + run);
-        buyer.type("#bindings input[data-participant=buyer]", buyerWallet);
-        buyer.type("#bindings input[data-participant=supplier]", supplierWallet);
-        buyer.shot("instance-start");
-        buyer.click("#start-instance button[type=submit]");
-        buyer.await("the instance", () -> buyer.exists("#current-actions button.act[data-action='0']"));
-        buyer.click("#current-actions button.act[data-action='0']");
-        buyer.await("the form of Place order", () -> buyer.exists("#execute-action [name=quantity]"));
+        buyer.startInstance("Console orders " + run, java.util.Map.of("buyer", buyerWallet, "supplier", supplierWallet), "instance-start");
+        buyer.openAction(0, "quantity");
 
         // data that breaks the schema: the message at the field, nothing submitted
         buyer.type("#execute-action [name=item]", "steel beams");
@@ -167,16 +158,12 @@ class ConsoleE2EIT {
 
         // the supplier approves and confirms delivery, from the notification
         supplier.click("#notifications a.notification-link");
-        supplier.await("the approval open", () -> supplier.exists("#current-actions button.act[data-action='1']"));
-        supplier.click("#current-actions button.act[data-action='1']");
-        supplier.await("the approval form", () -> supplier.exists("#execute-action [name=approved]"));
+        supplier.openAction(1, "approved");
         supplier.click("#execute-action [name=approved]");
         supplier.type("#execute-action [name=comment]", "agreed");
         supplier.shot("action-form");
         supplier.click("#execute-action button[type=submit]");
-        supplier.await("delivery open", () -> supplier.exists("#current-actions button.act[data-action='2']"));
-        supplier.click("#current-actions button.act[data-action='2']");
-        supplier.await("the delivery form", () -> supplier.exists("#execute-action [name=deliveryDate]"));
+        supplier.openAction(2, "deliveryDate");
         supplier.setValue("#execute-action [name=deliveryDate]", "2026-12-24");
         supplier.click("#execute-action button[type=submit]");
 
@@ -209,34 +196,18 @@ class ConsoleE2EIT {
         buyer.await("the permit draft", () -> buyer.exists("#publish-blueprint"));
         buyer.click("#publish-blueprint");
         buyer.await("the permit published", () -> buyer.exists("#start-instance"));
-        buyer.click("#start-instance");
-        buyer.await("the permit's start form", () -> buyer.exists("#bindings input[data-participant=council]"));
-        new Select(buyer.find("#start-instance [name=registerId]")).selectByVisibleText("Console orders " + run);
-        buyer.type("#bindings input[data-participant=applicant]", buyerWallet);
-        buyer.type("#bindings input[data-participant=council]", supplierWallet);
-        buyer.click("#start-instance button[type=submit]");
-        buyer.await("the application", () -> buyer.exists("#current-actions button.act[data-action='0']"));
-        buyer.click("#current-actions button.act[data-action='0']");
-        buyer.await("the application form", () -> buyer.exists("#execute-action [name=site]"));
+        buyer.startInstance("Console orders " + run, java.util.Map.of("applicant", buyerWallet, "council", supplierWallet), null);
+        buyer.openAction(0, "site");
         supplier.open("#/instances");
-        supplier.await("the live connection before the permit", () -> "connected".equals(supplier.find("#live").getAttribute("data-state")));
-        if (cluster == null) {
-            buyer.type("#execute-action [name=site]", "12 High St");
-            buyer.type("#execute-action [name=storeys]", "2");
-            buyer.type("#execute-action [name=floorArea]", "120");
-            buyer.click("#execute-action button[type=submit]");
-            buyer.await("the application submitted", () -> buyer.exists("#execute-outcome"));
-        } else {
-            // the application is made while no gateway runs: the supplier's console is cut off,
-            // says so, and on reconnecting receives what it missed
-            submitWithoutGateways(buyerEmail, buyer.driver().getCurrentUrl().replaceAll(".*#/instances/", ""));
-        }
+        supplier.await("the live connection before the permit", supplier::live);
+        // the application is made while no gateway runs: the supplier's console is cut off, says
+        // so, and on reconnecting receives what it missed
+        submitWithoutGateways(buyerEmail, buyer.driver().getCurrentUrl().replaceAll(".*#/instances/", ""));
         supplier.await("the review notified", () -> supplier.textOf("#notifications").contains("Your turn: Review application")
-                && "connected".equals(supplier.find("#live").getAttribute("data-state")));
+                && supplier.live());
         assertThat(supplier.textOf("#toasts")).contains("Your turn: Review application");
         supplier.click("#notifications li[data-event-type=ActionAvailable] a.notification-link");
-        supplier.await("the review on the instance page", () -> supplier.exists("#current-actions button.act[data-action='1']"));
-        supplier.click("#current-actions button.act[data-action='1']");
+        supplier.openAction(1, "compliant");
         supplier.await("the rejection form", () -> supplier.exists("#reject-action [name=reason]"));
         supplier.click("#reject-action button[type=submit]");
         assertThat(supplier.textOf("#reject-action .form-error")).isEqualTo("Give a reason for sending this back.");
@@ -320,7 +291,7 @@ class ConsoleE2EIT {
         try {
             System.out.println(java.time.Instant.now() + " killing gateways");
             gateways.forEach(cluster::kill);
-            supplier.await("the console cut off", () -> !"connected".equals(supplier.find("#live").getAttribute("data-state")));
+            supplier.await("the console cut off", () -> !supplier.live());
             supplier.shot("reconnecting");
             Http blueprints = new Http("http://127.0.0.1:" + cluster.replicas("blueprint-service").get(0).port());
             HttpResponse<String> executed = blueprints.post("/api/instances/" + instanceId + "/actions/0/execute", token, "application/json",
