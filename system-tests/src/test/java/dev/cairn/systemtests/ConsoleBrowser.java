@@ -166,6 +166,14 @@ final class ConsoleBrowser {
         await("the form of action " + actionId, () -> exists("#execute-action [name=" + field + "]"));
     }
 
+    /** Checks an inclusion proof with the console's own code (js/merkle.js): "ok", or why not. */
+    String checkProof(java.util.Map<String, Object> proof, String txId) {
+        Object answer = ((JavascriptExecutor) driver).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + " import('/js/merkle.js').then(m => m.checkInclusion(arguments[0], arguments[1]))"
+                + ".then(r => done(r.ok ? 'ok' : r.reason), e => done('error: ' + e));", proof, txId);
+        return String.valueOf(answer);
+    }
+
     /** Whether every live stream the page follows is subscribed. */
     boolean live() {
         return exists("#live") && "connected".equals(find("#live").getAttribute("data-state"));

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 
+import dev.cairn.ledger.LedgerHashes;
+import dev.cairn.ledger.MerkleTree;
 import dev.cairn.localcluster.LocalCluster;
 import dev.cairn.localcluster.process.ManagedProcess;
 
@@ -243,6 +245,45 @@ class ConsoleE2EIT {
         for (ConsoleBrowser browser : List.of(buyer, supplier)) {
             assertThat(browser.uncaughtErrors()).as("errors in the %s's browser console", browser.name()).isEmpty();
         }
+    }
+
+    @Test
+    void theConsoleChecksInclusionProofsAsTheRegisterMakesThem() {
+        buyer.open("#/signin");
+        java.util.Random random = new java.util.Random(9162);
+        int proofs = 0;
+        for (int size = 1; size <= 9; size++) {
+            List<byte[]> leaves = new java.util.ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                byte[] txId = new byte[32];
+                random.nextBytes(txId);
+                leaves.add(txId);
+            }
+            String root = LedgerHashes.hex(MerkleTree.root(leaves));
+            for (int index = 0; index < size; index++) {
+                List<String> path = MerkleTree.inclusionProof(index, leaves).stream().map(LedgerHashes::hex).toList();
+                String txId = LedgerHashes.hex(leaves.get(index));
+                String leafHash = LedgerHashes.hex(MerkleTree.leafHash(leaves.get(index)));
+                String where = "leaf " + index + " of " + size;
+                assertThat(buyer.checkProof(proof(index, size, leafHash, path, root), txId)).as(where).isEqualTo("ok");
+                if (!path.isEmpty()) {
+                    List<String> tampered = new java.util.ArrayList<>(path);
+                    tampered.set(0, LedgerHashes.hex(MerkleTree.leafHash(new byte[32])));
+                    assertThat(buyer.checkProof(proof(index, size, leafHash, tampered, root), txId)).as(where + ", a path changed").isNotEqualTo("ok");
+                    assertThat(buyer.checkProof(proof((index + 1) % size, size, leafHash, path, root), txId)).as(where + ", another index")
+                            .isNotEqualTo("ok");
+                }
+                assertThat(buyer.checkProof(proof(index, size, leafHash, path, root), LedgerHashes.hex(new byte[32])))
+                        .as(where + ", another transaction").isNotEqualTo("ok");
+                proofs++;
+            }
+        }
+        assertThat(proofs).isEqualTo(45);
+        assertThat(buyer.uncaughtErrors()).isEmpty();
+    }
+
+    private static java.util.Map<String, Object> proof(int index, int size, String leafHash, List<String> path, String root) {
+        return java.util.Map.of("leafIndex", index, "treeSize", size, "leafHash", leafHash, "path", path, "merkleRoot", root);
     }
 
     @Test
