@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
@@ -22,6 +21,7 @@ import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.stereotype.Component;
 
 import dev.cairn.ledger.CanonicalJson;
+import dev.cairn.ledger.ObjectIds;
 
 /**
  * Blueprints: each organisation's drafts in {@code blueprints}, and the versions published from
@@ -56,7 +56,7 @@ public class BlueprintStore {
     }
 
     Draft create(String organizationId, String title, JsonNode document, String createdBy, Instant now) {
-        Document d = new Document("_id", UUID.randomUUID().toString().replace("-", "")).append("organizationId", organizationId)
+        Document d = new Document("_id", ObjectIds.next()).append("organizationId", organizationId)
                 .append("title", title).append("document", json.writeValueAsString(document)).append("latestVersion", 0)
                 .append("createdBy", createdBy).append("createdAt", Date.from(now)).append("updatedAt", Date.from(now))
                 .append("publishedAt", null);

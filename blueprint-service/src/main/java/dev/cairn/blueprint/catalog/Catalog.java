@@ -7,6 +7,7 @@ import org.springframework.stereotype.Component;
 
 import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
+import dev.cairn.ledger.ObjectIds;
 import dev.cairn.platform.problem.ApiException;
 import dev.cairn.platform.workflow.Workflow;
 
@@ -34,7 +35,7 @@ public class Catalog {
     }
 
     public static void requireId(String id, String what) {
-        if (id == null || !id.matches("[0-9a-f]{32}")) {
+        if (!ObjectIds.isValid(id)) {
             throw ApiException.badRequest("invalid-" + what + "-id", "A " + what + " id is 32 lower-case hex digits");
         }
     }

@@ -28,6 +28,7 @@ import dev.cairn.blueprint.events.Notifications;
 import dev.cairn.blueprint.execution.ActionExecutor;
 import dev.cairn.platform.auth.BearerTokenFilter;
 import dev.cairn.platform.auth.Caller;
+import dev.cairn.platform.web.Page;
 import dev.cairn.ledger.crypto.LedgerAddress;
 import dev.cairn.platform.problem.ApiException;
 import dev.cairn.platform.workflow.Blueprint;
@@ -53,8 +54,6 @@ class InstanceController {
     record RejectRequest(@Size(max = 1000) String reason, JsonNode fieldErrors, String idempotencyKey, String branchId) {
     }
 
-    record Page(List<InstanceViews.InstanceSummary> items, int page, int size, long total) {
-    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ActionView(int actionId, String title, String description, String participantId, String walletAddress, List<JsonNode> dataSchemas,
@@ -95,11 +94,11 @@ class InstanceController {
     }
 
     @GetMapping
-    Page list(Caller caller, HttpServletRequest http, @RequestParam(required = false) String blueprintId,
+    Page<InstanceViews.InstanceSummary> list(Caller caller, HttpServletRequest http, @RequestParam(required = false) String blueprintId,
             @RequestParam(required = false) String state, @RequestParam(required = false) String wallet, @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "20") int size) {
         InstanceStore.Page found = instances.list(caller, token(http), blueprintId, state, wallet, page, size);
-        return new Page(found.items().stream().map(views::summary).toList(), page, size, found.total());
+        return new Page<>(found.items().stream().map(views::summary).toList(), page, size, found.total());
     }
 
     @GetMapping("/{id}")

@@ -7,7 +7,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import com.mongodb.client.model.Filters;
 import org.bson.conversions.Bson;
@@ -24,6 +23,7 @@ import dev.cairn.blueprint.execution.ActionExecutor;
 import dev.cairn.blueprint.execution.StepProgress;
 import dev.cairn.platform.auth.Caller;
 import dev.cairn.ledger.crypto.LedgerAddress;
+import dev.cairn.ledger.ObjectIds;
 import dev.cairn.platform.problem.ApiException;
 import dev.cairn.platform.workflow.Blueprint;
 import dev.cairn.platform.workflow.Engine;
@@ -103,7 +103,7 @@ public class InstanceService {
         bindings.forEach((p, b) -> addresses.put(p, b.walletAddress()));
         InstanceState start = Engine.start(workflow, addresses);
         Instant now = clock.instant();
-        InstanceStore.Instance instance = store.create(UUID.randomUUID().toString().replace("-", ""), draft.organizationId(), blueprintId, v,
+        InstanceStore.Instance instance = store.create(ObjectIds.next(), draft.organizationId(), blueprintId, v,
                 register.id(), bindings, start, caller.subject(), now);
         List<Notifications.Event> events = new ArrayList<>();
         start.open().forEach(token -> events.addAll(progress.available(instance, workflow, token)));

@@ -23,6 +23,7 @@ import dev.cairn.ledger.ChainCheck;
 import dev.cairn.ledger.ChainRules;
 import dev.cairn.ledger.LedgerHashes;
 import dev.cairn.ledger.MerkleTree;
+import dev.cairn.ledger.ObjectIds;
 import dev.cairn.ledger.RuleException;
 import dev.cairn.ledger.SealingKeys;
 import dev.cairn.ledger.TreeHead;
@@ -76,7 +77,7 @@ final class HeadMonitor {
         }
         base = options.positional().get(0).replaceAll("/+$", "");
         registerId = options.positional().get(1);
-        if (!registerId.matches("[0-9a-f]{32}")) {
+        if (!ObjectIds.isValid(registerId)) {
             throw new CairnVerify.UsageException("a register id is 32 lower-case hex digits");
         }
         if (!base.matches("https?://.+")) {

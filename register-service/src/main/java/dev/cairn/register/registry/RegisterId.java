@@ -1,24 +1,20 @@
 package dev.cairn.register.registry;
 
-import java.util.UUID;
-import java.util.regex.Pattern;
-
+import dev.cairn.ledger.ObjectIds;
 import dev.cairn.platform.problem.ApiException;
 
-/** Register ids: 32 lower-case hex digits (a random UUID without dashes). */
+/** Register ids: {@link ObjectIds}, 32 lower-case hex digits. */
 public final class RegisterId {
-
-    private static final Pattern FORMAT = Pattern.compile("[0-9a-f]{32}");
 
     private RegisterId() {
     }
 
     public static String next() {
-        return UUID.randomUUID().toString().replace("-", "");
+        return ObjectIds.next();
     }
 
     public static boolean isValid(String id) {
-        return id != null && FORMAT.matcher(id).matches();
+        return ObjectIds.isValid(id);
     }
 
     /** The id, or a 400 when it cannot be a register id. */

@@ -14,6 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.stereotype.Component;
 
 import dev.cairn.ledger.SealingKeys;
+import dev.cairn.ledger.ObjectIds;
 import dev.cairn.platform.auth.ServiceTokenClient;
 import dev.cairn.platform.problem.ApiException;
 import dev.cairn.platform.http.ServiceHttp;
@@ -35,11 +36,9 @@ public class RegisterClient {
     }
 
     private static final Duration KNOWN_FOR = Duration.ofSeconds(5);
-    private static final java.util.regex.Pattern REGISTER_ID = java.util.regex.Pattern.compile("[0-9a-f]{32}");
-
     /** Whether the text has the form of a register id (32 lower-case hex digits). */
     public static boolean isRegisterId(String text) {
-        return text != null && REGISTER_ID.matcher(text).matches();
+        return ObjectIds.isValid(text);
     }
 
     /** @throws ApiException 400 {@code invalid-register-id} when the text is not a register id */

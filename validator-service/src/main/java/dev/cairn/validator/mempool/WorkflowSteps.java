@@ -12,6 +12,7 @@ import dev.cairn.platform.workflow.StepTransaction;
 import dev.cairn.validator.clients.BlueprintClient;
 import dev.cairn.validator.clients.SystemWallet;
 import dev.cairn.validator.config.ValidatorProperties;
+import dev.cairn.ledger.ObjectIds;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -67,7 +68,7 @@ public class WorkflowSteps {
      */
     void check(JsonNode tx, String organizationId, JsonNode previous) {
         String blueprintId = tx.path("blueprintId").asString("");
-        if (!blueprintId.matches("[0-9a-f]{32}")) {
+        if (!ObjectIds.isValid(blueprintId)) {
             throw ApiException.badRequest("unknown-blueprint", "blueprintId must name a published blueprint (32 lower-case hex digits)");
         }
         JsonNode version = tx.path("blueprintVersion");

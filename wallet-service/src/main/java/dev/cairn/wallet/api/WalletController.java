@@ -13,6 +13,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import dev.cairn.platform.auth.Caller;
+import dev.cairn.platform.web.Page;
 import dev.cairn.platform.problem.ApiException;
 import dev.cairn.wallet.crypto.Bip39;
 import dev.cairn.wallet.crypto.KeyAlgorithm;
@@ -82,9 +83,6 @@ class WalletController {
         }
     }
 
-    record Page(List<WalletView> items, int page, int size, long total) {
-    }
-
     record SignatureView(String signature, String publicKey, KeyAlgorithm algorithm) {
     }
 
@@ -137,9 +135,9 @@ class WalletController {
     }
 
     @GetMapping
-    Page list(Caller caller, @RequestParam(defaultValue = "0") @Min(0) int page,
+    Page<WalletView> list(Caller caller, @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(MAX_PAGE) int size) {
-        return new Page(service.list(caller, page, size).stream().map(WalletView::of).toList(), page, size, service.count(caller));
+        return new Page<>(service.list(caller, page, size).stream().map(WalletView::of).toList(), page, size, service.count(caller));
     }
 
     @GetMapping("/{address}")
