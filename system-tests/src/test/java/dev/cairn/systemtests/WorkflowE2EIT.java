@@ -33,6 +33,7 @@ import dev.cairn.platform.workflow.InstanceState;
 import dev.cairn.platform.workflow.StepTransaction;
 import dev.cairn.platform.workflow.Workflow;
 
+import static dev.cairn.testsupport.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -623,12 +624,6 @@ class WorkflowE2EIT {
 
     private static List<String> fields(JsonNode data) {
         return new ArrayList<>(data.propertyNames());
-    }
-
-    private static void assertProblem(HttpResponse<String> response, int status, String type) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
-        assertThat(Json.field(response.body(), "type")).endsWith("/" + type);
     }
 
     private static void sleep(long millis) {

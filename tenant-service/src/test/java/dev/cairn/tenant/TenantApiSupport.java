@@ -1,5 +1,6 @@
 package dev.cairn.tenant;
 
+import dev.cairn.testsupport.Problems;
 import dev.cairn.testsupport.TestStores;
 
 import java.net.URI;
@@ -115,8 +116,7 @@ abstract class TenantApiSupport {
     }
 
     static void assertProblem(HttpResponse<String> response, int status) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        Problems.assertProblem(response, status);
     }
 
     URI uri(String path) {

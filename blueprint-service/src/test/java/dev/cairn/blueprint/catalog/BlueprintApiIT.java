@@ -26,6 +26,7 @@ import dev.cairn.testsupport.LedgerFixture;
 import dev.cairn.testsupport.ReplicaHttp;
 import dev.cairn.testsupport.TestStores;
 
+import static dev.cairn.testsupport.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Drafting, checking and publishing blueprints in the reference's model, on two replicas sharing one MongoDB. */
@@ -148,10 +149,10 @@ class BlueprintApiIT {
         assertThat(json(publish).path("errors")).hasSize(4);
         assertThat(call(first, "GET", "/api/blueprints/" + id + "/versions", otherAdmin, null).body()).isEqualTo("[]");
 
-        assertProblem(call(first, "POST", "/api/blueprints", otherAdmin, "[]"), "invalid-blueprint");
-        assertProblem(call(first, "POST", "/api/blueprints", otherAdmin, "{\"title\":\"x\"}"), "invalid-blueprint");
-        assertProblem(call(first, "POST", "/api/blueprints", otherAdmin, "{\"title\": "), "malformed-request");
-        assertProblem(call(first, "POST", "/api/blueprints", otherAdmin, "{\"title\":\"Wrapped\",\"template\":{\"title\":\"${name}\"}}"),
+        assertProblem(call(first, "POST", "/api/blueprints", otherAdmin, "[]"), 400, "invalid-blueprint");
+        assertProblem(call(first, "POST", "/api/blueprints", otherAdmin, "{\"title\":\"x\"}"), 400, "invalid-blueprint");
+        assertProblem(call(first, "POST", "/api/blueprints", otherAdmin, "{\"title\": "), 400, "malformed-request");
+        assertProblem(call(first, "POST", "/api/blueprints", otherAdmin, "{\"title\":\"Wrapped\",\"template\":{\"title\":\"${name}\"}}"), 400,
                 "json-e-template");
         assertThat(call(first, "GET", "/api/blueprints/not-an-id", otherAdmin, null).statusCode()).isEqualTo(400);
         assertThat(json(call(second, "GET", "/api/blueprints", otherAdmin, null))).as("only the one draft was stored").hasSize(1);
@@ -160,11 +161,6 @@ class BlueprintApiIT {
                 "{\"title\":\"Wrapped\",\"template\":{\"title\":\"Two steps\",\"participants\":[{\"id\":\"a\"},{\"id\":\"b\"}],"
                         + "\"actions\":[{\"id\":0,\"sender\":\"a\",\"isStartingAction\":true}]}}"));
         assertThat(wrapped.path("valid").asBoolean()).as(wrapped.toString()).isTrue();
-    }
-
-    private static void assertProblem(HttpResponse<String> response, String type) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-        assertThat(response.body()).contains("/" + type);
     }
 
     private static JsonNode json(HttpResponse<String> response) {

@@ -33,6 +33,7 @@ import dev.cairn.testsupport.LedgerFixture;
 import dev.cairn.testsupport.ReplicaHttp;
 import dev.cairn.testsupport.TestStores;
 
+import static dev.cairn.testsupport.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -505,12 +506,6 @@ class RegisterLedgerIT {
             Thread.currentThread().interrupt();
         }
         return action.get();
-    }
-
-    private static void assertProblem(HttpResponse<String> response, int status, String type) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
-        assertThat(json(response).path("type").asString()).endsWith("/" + type);
     }
 
     private static JsonNode json(HttpResponse<String> response) {

@@ -1,5 +1,6 @@
 package dev.cairn.wallet.api;
 
+import dev.cairn.testsupport.Problems;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -93,8 +94,7 @@ abstract class WalletApiSupport {
     }
 
     static void assertProblem(HttpResponse<String> response, int status) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        Problems.assertProblem(response, status);
     }
 
     URI uri(String path) {
