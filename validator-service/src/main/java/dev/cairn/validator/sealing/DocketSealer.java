@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,13 +40,11 @@ import org.springframework.stereotype.Component;
 import dev.cairn.platform.instance.InstanceIdentity;
 import dev.cairn.ledger.LedgerHashes;
 import dev.cairn.ledger.MerkleTree;
-import dev.cairn.ledger.RuleException;
 import dev.cairn.ledger.SealingKeys;
 import dev.cairn.validator.clients.SystemWallet;
 import dev.cairn.validator.clients.RegisterClient;
 import dev.cairn.validator.config.ValidatorProperties;
 import dev.cairn.validator.mempool.Mempool;
-import dev.cairn.validator.mempool.Submissions;
 
 /**
  * Turns pending transactions into dockets. A finder thread looks for registers with pending
@@ -267,58 +264,15 @@ public class DocketSealer {
         if (pending.size() < max && pending.get(0).receivedAt().plus(properties.docket().maxWait()).isAfter(now)) {
             return false;
         }
-        List<JsonNode> transactions = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        Set<String> inDocket = new HashSet<>();
-        Map<String, Mempool.Entry> previous = previousEntries(pending);
-        SealingKeys keys = head.keys();
-        long bytes = 0;
-        boolean full = pending.size() == max;
-        for (Mempool.Entry entry : pending) {
-            int size = entry.raw().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-            if (!ids.isEmpty() && bytes + size > properties.docket().maxBytes()) {
-                full = true; // the rest goes into the next docket
-                break;
-            }
-            JsonNode tx = json.readTree(entry.raw());
-            Instant timestamp = Instant.parse(tx.path("timestamp").stringValue());
-            if (timestamp.isBefore(now.minus(properties.maxAge()))) {
-                rejections.reject(entry, "expired: older than " + Submissions.human(properties.maxAge()) + " before it could be sealed");
-                continue;
-            }
-            String previousTxId = entry.previousTxId();
-            if (previousTxId != null && !inDocket.contains(previousTxId)) {
-                Mempool.Entry before = previous.get(previousTxId);
-                if (before != null && Mempool.PENDING.equals(before.status())) {
-                    continue; // sealed in a later docket, after its previous transaction
-                }
-                if (before != null && Mempool.REJECTED.equals(before.status())) {
-                    rejections.reject(entry, "the previous transaction " + previousTxId + " was rejected");
-                    continue;
-                }
-                if (before == null && registers.sealedHeight(registerId, previousTxId).isEmpty()) {
-                    rejections.reject(entry, "the previous transaction " + previousTxId + " is not in this register");
-                    continue;
-                }
-            }
-            if (SealingKeys.isKeyChange(tx)) {
-                try {
-                    keys = keys.apply(tx);
-                } catch (RuleException e) {
-                    rejections.reject(entry, e.getMessage());
-                    continue;
-                }
-            }
-            transactions.add(tx);
-            ids.add(entry.txId());
-            inDocket.add(entry.txId());
-            bytes += size;
-        }
-        if (ids.isEmpty()) {
+        DocketSelection.Chosen chosen = DocketSelection.choose(pending, pending.size() == max, previousEntries(pending), head.keys(), now,
+                new DocketSelection.Limits(properties.docket().maxBytes(), properties.maxAge()),
+                txId -> registers.sealedHeight(registerId, txId).isPresent(), json);
+        chosen.refusals().forEach(refusal -> rejections.reject(refusal.entry(), refusal.reason()));
+        if (chosen.ids().isEmpty()) {
             return false;
         }
         Instant oldest = pending.get(0).receivedAt();
-        return write(registerId, lease, head, signer.get(), ids, transactions, keys, oldest) && full;
+        return write(registerId, lease, head, signer.get(), chosen.ids(), chosen.transactions(), chosen.keysAfter(), oldest) && chosen.full();
     }
 
     /** {@code keysAfter}: the sealing keys after the docket, as computed here from its key changes. */
