@@ -33,7 +33,7 @@ class TokenRejectionIT extends TenantApiSupport {
 
         Map<String, String> cases = new java.util.LinkedHashMap<>();
         cases.put("alg none", ours.unsigned(claims(now)) + "AAAA");
-        cases.put("HS256 with the public key", forgeHs256(current.kid(), Ed25519.publicKey(current.privateKey()), claims(now)));
+        cases.put("HS256 with the public key", TestTokens.forgeHs256(current.kid(), Ed25519.publicKey(current.privateKey()), claims(now)));
         Map<String, Object> wrongIssuer = claims(now);
         wrongIssuer.put("iss", "https://evil.test");
         cases.put("wrong iss", signed(current, header, wrongIssuer));
@@ -78,19 +78,6 @@ class TokenRejectionIT extends TenantApiSupport {
     }
 
     private static String signed(SigningKeys.SigningKey key, Map<String, Object> header, Map<String, Object> claims) {
-        String input = b64(JSON.writeValueAsBytes(header)) + "." + b64(JSON.writeValueAsBytes(claims));
-        return input + "." + b64(Ed25519.sign(key.privateKey(), input.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-    }
-
-    private static String forgeHs256(String kid, byte[] publicKey, Map<String, Object> claims) throws Exception {
-        Map<String, Object> header = Map.of("alg", "HS256", "typ", "at+jwt", "kid", kid);
-        String input = b64(JSON.writeValueAsBytes(header)) + "." + b64(JSON.writeValueAsBytes(claims));
-        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-        mac.init(new javax.crypto.spec.SecretKeySpec(publicKey, "HmacSHA256"));
-        return input + "." + b64(mac.doFinal(input.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-    }
-
-    private static String b64(byte[] bytes) {
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return TestTokens.signWith(key.privateKey(), header, claims);
     }
 }

@@ -55,14 +55,26 @@ public final class TestTokens {
     }
 
     public String sign(Map<String, Object> header, Map<String, Object> claims) {
+        return signWith(privateKey, header, claims);
+    }
+
+    /** A JWT with this header and these claims, signed with an Ed25519 key (another issuer's, or the real one's). */
+    public static String signWith(byte[] privateKey, Map<String, Object> header, Map<String, Object> claims) {
         String input = encode(header) + "." + encode(claims);
         return input + "." + B64.encodeToString(Ed25519.sign(privateKey, input.getBytes(StandardCharsets.US_ASCII)));
     }
 
     /** The classic key-confusion forgery: HS256 with the public key as the HMAC secret. */
     public String forgeHs256WithPublicKey(Map<String, Object> claims) throws Exception {
-        Map<String, Object> header = header();
+        return forgeHs256(kid, publicKey, claims);
+    }
+
+    /** The key-confusion forgery for any key: {@code alg: HS256} and {@code kid}, the HMAC keyed with the public key's bytes. */
+    public static String forgeHs256(String kid, byte[] publicKey, Map<String, Object> claims) throws Exception {
+        Map<String, Object> header = new LinkedHashMap<>();
         header.put("alg", "HS256");
+        header.put("typ", "at+jwt");
+        header.put("kid", kid);
         String input = encode(header) + "." + encode(claims);
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(publicKey, "HmacSHA256"));
