@@ -104,6 +104,11 @@ export const get = (path, options) => api('GET', path, undefined, options);
 export const post = (path, body, options) => api('POST', path, body === undefined ? {} : body, options);
 export const put = (path, body, options) => api('PUT', path, body, options);
 
+/** The signed-in user's wallets (every page of them: at most 200 per user here). */
+export async function myWallets() {
+  return (await get('/api/v1/wallets?size=200')).items || [];
+}
+
 /** Query string from an object, leaving out empty values. */
 export function query(params) {
   const search = new URLSearchParams();

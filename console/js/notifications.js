@@ -1,7 +1,7 @@
 // The signed-in user's workflow notifications: every wallet they hold is followed on
 // /ws/blueprints. Events stored before the console connected fill the list; events that arrive
 // live also pop up.
-import { get } from './api.js';
+import { myWallets } from './api.js';
 import { h, toast } from './dom.js';
 import { headSeq, workflowEvents } from './live.js';
 import { session } from './session.js';
@@ -56,8 +56,7 @@ export function followWallet(address) {
 }
 
 export async function followAllWallets() {
-  const page = await get('/api/v1/wallets?size=200');
-  for (const wallet of page.items || []) followWallet(wallet.address);
+  for (const wallet of await myWallets()) followWallet(wallet.address);
 }
 
 session.onChange(reason => {

@@ -1,7 +1,7 @@
 // Workflow instances: the list (with the user's notifications), starting one with every
 // participant bound to a wallet, and one instance live: its current actions, history and
 // data; executing an action through a form made from its data schema, or rejecting it.
-import { ApiError, get, post, query, seg } from '../api.js';
+import { ApiError, get, myWallets, post, query, seg } from '../api.js';
 import { badge, facts, h, json, replace, short, table, time } from '../dom.js';
 import { field, formError, input, select, submitting } from '../forms.js';
 import { headSeq, workflowEvents } from '../live.js';
@@ -13,10 +13,6 @@ export async function render(view, params, context) {
   if (id === 'new') return start(view, blueprintId, context);
   if (id) return instance(view, id, context);
   return list(view, context);
-}
-
-async function myWallets() {
-  return (await get('/api/v1/wallets?size=200')).items || [];
 }
 
 async function list(view, context) {

@@ -1,5 +1,5 @@
 // Wallets: the caller's list, creating one (the mnemonic shown once), recovering one.
-import { get, post } from '../api.js';
+import { myWallets, post } from '../api.js';
 import { h, replace, short, table, time } from '../dom.js';
 import { field, formError, input, select, submitting } from '../forms.js';
 import { followWallet } from '../notifications.js';
@@ -16,8 +16,7 @@ export async function render(view) {
 }
 
 async function load(list) {
-  const page = await get('/api/v1/wallets?size=200');
-  replace(list, table(['Name', 'Address', 'Algorithm', 'Created'], (page.items || []).map(w => ({
+  replace(list, table(['Name', 'Address', 'Algorithm', 'Created'], (await myWallets()).map(w => ({
     id: w.address,
     cells: [w.name, h('code', { class: 'break wallet-address', text: w.address }), w.algorithm, time(w.createdAt)],
   })), 'You have no wallet yet: create one below.'));
