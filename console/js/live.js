@@ -2,7 +2,9 @@
 // the second of two subprotocols, since a browser cannot set an Authorization header on a
 // WebSocket. Each subscription remembers the last sequence number it processed; after a
 // reconnect it subscribes again from there, so the server sends whatever was missed first
-// (backfill) and nothing twice.
+// (backfill) and nothing twice. Every PING_MS the channel pings the replica (an application
+// frame, answered by the service itself rather than by a proxy on the way); a connection that
+// has answered nothing for SILENCE_MS is dropped and made again, even if a hop still holds it open.
 import { get, query } from './api.js';
 import { session } from './session.js';
 
@@ -18,6 +20,9 @@ export async function headSeq(eventsPath, params = {}) {
     return 0;
   }
 }
+
+const PING_MS = 20000;
+const SILENCE_MS = 45000;
 
 const states = new Set();
 const channels = [];
@@ -56,6 +61,8 @@ class Channel {
     this.subscriptions = new Map(); // key → {name, lastSeq, handlers:Set}
     this.attempt = 0;
     this.retry = null;
+    this.keepAlive = null;
+    this.heardAt = 0;
     channels.push(this);
   }
 
@@ -94,24 +101,53 @@ class Channel {
     this.socket = socket;
     socket.addEventListener('open', () => {
       this.attempt = 0;
+      this.heardAt = Date.now();
+      this.stopKeepAlive();
+      this.keepAlive = setInterval(() => this.ping(socket), PING_MS);
       this.setState('connected');
       for (const entry of this.subscriptions.values()) this.sendSubscribe(entry);
     });
-    socket.addEventListener('message', message => this.receive(message.data));
+    socket.addEventListener('message', message => {
+      if (this.socket === socket) this.heardAt = Date.now();
+      this.receive(message.data);
+    });
     socket.addEventListener('close', () => {
       if (this.socket !== socket) return;
       this.socket = null;
-      if (this.subscriptions.size === 0 || !session.signedIn()) {
-        this.setState('offline');
-        return;
-      }
-      // 1 s, 2 s, 4 s ... at most 10 s, with some jitter so that many tabs do not come back at once
-      const delay = Math.min(10000, 1000 * 2 ** this.attempt) * (0.75 + Math.random() * 0.5);
-      this.attempt++;
-      this.setState('reconnecting');
-      this.retry = setTimeout(() => { this.retry = null; this.ensureOpen(); }, delay);
+      this.reconnectLater();
     });
     // 'error' is always followed by 'close', where reconnecting is decided
+  }
+
+  /** After a lost connection: again in 1 s, 2 s, 4 s ... at most 10 s, with jitter so that many tabs do not come back at once. */
+  reconnectLater() {
+    this.stopKeepAlive();
+    if (this.subscriptions.size === 0 || !session.signedIn()) {
+      this.setState('offline');
+      return;
+    }
+    const delay = Math.min(10000, 1000 * 2 ** this.attempt) * (0.75 + Math.random() * 0.5);
+    this.attempt++;
+    this.setState('reconnecting');
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => { this.retry = null; this.ensureOpen(); }, delay);
+  }
+
+  /** Pings the replica, or gives up on a connection that has been silent too long. */
+  ping(socket) {
+    if (this.socket !== socket) return;
+    if (Date.now() - this.heardAt > SILENCE_MS) {
+      this.socket = null;
+      socket.close(4000, 'no answer');
+      this.reconnectLater();
+      return;
+    }
+    this.sendFrame({ type: 'ping' });
+  }
+
+  stopKeepAlive() {
+    clearInterval(this.keepAlive);
+    this.keepAlive = null;
   }
 
   sendSubscribe(entry) {
@@ -159,6 +195,7 @@ class Channel {
   }
 
   close() {
+    this.stopKeepAlive();
     clearTimeout(this.retry);
     this.retry = null;
     this.attempt = 0;
@@ -171,6 +208,7 @@ class Channel {
   /** Reconnects now (after a refresh, with the new token). */
   restart() {
     if (!this.socket && this.subscriptions.size === 0) return;
+    this.stopKeepAlive();
     const socket = this.socket;
     this.socket = null;
     if (socket) socket.close(1000);

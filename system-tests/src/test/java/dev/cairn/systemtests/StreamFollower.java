@@ -3,10 +3,14 @@ package dev.cairn.systemtests;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import tools.jackson.databind.JsonNode;
@@ -14,8 +18,13 @@ import tools.jackson.databind.JsonNode;
 /**
  * Follows one event stream over a Cairn WebSocket as a browser does (the token offered as a
  * subprotocol), and subscribes again after the last event it saw whenever the connection drops.
+ * Like the console, it pings the replica every second and counts a connection that has answered
+ * nothing for {@link #SILENCE} as dropped, even if every hop on the way still holds it open.
  */
 final class StreamFollower implements WebSocket.Listener {
+
+    /** How long a connection may stay silent, pings unanswered, before it is replaced. */
+    static final Duration SILENCE = Duration.ofSeconds(5);
 
     /** Every event received, in the order received. */
     final List<JsonNode> events = new CopyOnWriteArrayList<>();
@@ -26,7 +35,13 @@ final class StreamFollower implements WebSocket.Listener {
     private final StringBuilder partial = new StringBuilder();
     private volatile WebSocket socket;
     private volatile boolean closing;
-    private final java.util.concurrent.atomic.AtomicBoolean reconnecting = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean reconnecting = new AtomicBoolean();
+    private volatile long heardAt = System.nanoTime();
+    private final ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "stream-follower-keep-alive");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /**
      * @param url    ws:// address of the socket
@@ -36,13 +51,16 @@ final class StreamFollower implements WebSocket.Listener {
         this.url = url;
         this.token = token;
         this.stream = stream;
+        keepAlive.scheduleWithFixedDelay(this::ping, 1, 1, TimeUnit.SECONDS);
     }
 
     StreamFollower connect() {
         for (int attempt = 0; attempt < 50 && !closing; attempt++) {
             try {
-                socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("cairn.bearer", token)
+                WebSocket opened = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("cairn.bearer", token)
                         .buildAsync(URI.create(url), this).get(10, TimeUnit.SECONDS);
+                heardAt = System.nanoTime();
+                socket = opened;
                 socket.sendText("{\"type\":\"subscribe\"," + stream + ",\"afterSeq\":" + last.get() + "}", true).get();
                 return this;
             } catch (Exception e) {
@@ -65,6 +83,7 @@ final class StreamFollower implements WebSocket.Listener {
         if (webSocket != socket && socket != null) {
             return null; // a connection given up on
         }
+        heardAt = System.nanoTime();
         partial.append(data);
         if (lastPart) {
             JsonNode frame = Json.read(partial.toString());
@@ -98,6 +117,7 @@ final class StreamFollower implements WebSocket.Listener {
             Thread thread = new Thread(() -> {
                 connect();
                 reconnecting.set(false);
+                // a connection that closed while this one was being made is replaced by the keep-alive
             }, "stream-follower-reconnect");
             thread.setDaemon(true);
             thread.start();
@@ -113,8 +133,22 @@ final class StreamFollower implements WebSocket.Listener {
         }
     }
 
+    /** Pings the replica; replaces a connection that has been silent too long (closed, or half-open through a proxy). */
+    private void ping() {
+        WebSocket current = socket;
+        if (closing || current == null || reconnecting.get()) {
+            return;
+        }
+        if (current.isInputClosed() || System.nanoTime() - heardAt > SILENCE.toNanos()) {
+            dropConnection();
+            return;
+        }
+        current.sendText("{\"type\":\"ping\"}", true);
+    }
+
     void close() {
         closing = true;
+        keepAlive.shutdownNow();
         if (socket != null) {
             socket.abort();
         }

@@ -32,6 +32,11 @@ import dev.cairn.platform.problem.ApiException;
  * <p>What a stream is, who may read it and where its events are kept is the {@link Streams} of
  * the service: a register's events in the register service, a wallet's or an instance's
  * notifications in the blueprint service.
+ *
+ * <p>A {@code {"type":"ping"}} frame is answered {@code {"type":"pong"}} by the replica itself, not
+ * by a proxy on the way (WebSocket ping control frames are answered by the first hop): a client
+ * that hears nothing back knows its connection is dead even when every hop still holds it open,
+ * and connects again.
  */
 public class EventStreamSocket extends TextWebSocketHandler {
 
@@ -61,6 +66,7 @@ public class EventStreamSocket extends TextWebSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger(EventStreamSocket.class);
     private static final int BATCH = 500;
+    private static final String PONG = "{\"type\":\"pong\"}";
 
     /** One subscription of one session to one stream. */
     private static final class Subscription {
@@ -103,8 +109,12 @@ public class EventStreamSocket extends TextWebSocketHandler {
             return;
         }
         String type = request.path("type").asString("");
+        if (type.equals("ping")) {
+            send(session, PONG);
+            return;
+        }
         if (!type.equals("subscribe") && !type.equals("unsubscribe")) {
-            send(session, error("Expected a frame of type subscribe or unsubscribe"));
+            send(session, error("Expected a frame of type subscribe, unsubscribe or ping"));
             return;
         }
         Stream stream;

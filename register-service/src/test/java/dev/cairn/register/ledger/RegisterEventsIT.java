@@ -164,6 +164,10 @@ class RegisterEventsIT {
         socket.sendText("{\"type\":\"subscribe\",\"registerId\":\"" + registerId + "\"}", true).get();
         await().atMost(Duration.ofSeconds(5)).until(() -> !frames.all.isEmpty());
         assertThat(frames.all.get(0).path("type").asString()).isEqualTo("subscribed");
+        // the replica itself answers an application ping, so a client can tell a live path from a half-open one
+        socket.sendText("{\"type\":\"ping\"}", true).get();
+        await().atMost(Duration.ofSeconds(5)).until(() -> frames.all.size() == 2);
+        assertThat(frames.all.get(1).path("type").asString()).isEqualTo("pong");
         socket.abort();
 
         assertThatThrownBy(() -> http.newWebSocketBuilder().subprotocols("cairn.bearer", "not-a-token")
