@@ -38,6 +38,7 @@ import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.stereotype.Component;
 
 import dev.cairn.platform.instance.InstanceIdentity;
+import dev.cairn.platform.lease.Leases;
 import dev.cairn.ledger.LedgerHashes;
 import dev.cairn.ledger.MerkleTree;
 import dev.cairn.ledger.SealingKeys;

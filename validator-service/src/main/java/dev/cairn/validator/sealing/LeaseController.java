@@ -1,5 +1,6 @@
 package dev.cairn.validator.sealing;
 
+import java.time.Instant;
 import java.util.List;
 
 import org.springframework.web.bind.annotation.GetMapping;
@@ -8,11 +9,16 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
+import dev.cairn.platform.lease.Leases;
 import dev.cairn.validator.clients.RegisterClient;
 
 /** Which validator replica leads which register: for operators (SystemAdmin). */
 @RestController
 class LeaseController {
+
+    /** A register's lease: which replica holds it, until when, and its epoch. */
+    record LeaseView(String registerId, String holder, long epoch, Instant expiresAt, Instant takenAt) {
+    }
 
     private final Leases leases;
 
@@ -21,11 +27,11 @@ class LeaseController {
     }
 
     @GetMapping("/api/v1/validator/leases")
-    List<Leases.Stored> leases(Caller caller, @RequestParam(required = false) String registerId) {
+    List<LeaseView> leases(Caller caller, @RequestParam(required = false) String registerId) {
         Access.requireSystemAdmin(caller);
         if (registerId != null) {
             RegisterClient.requireRegisterId(registerId);
         }
-        return leases.stored(registerId);
+        return leases.stored(registerId).stream().map(l -> new LeaseView(l.key(), l.holder(), l.epoch(), l.expiresAt(), l.takenAt())).toList();
     }
 }

@@ -1,4 +1,4 @@
-package dev.cairn.validator.sealing;
+package dev.cairn.platform.lease;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.mongodb.core.SimpleMongoClientDatabaseFactory;
 
 import dev.cairn.platform.instance.InstanceIdentity;
-import dev.cairn.validator.config.ValidatorProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -105,9 +104,8 @@ class LeasesTest {
     }
 
     private Leases leases(String id) {
-        ValidatorProperties properties = new ValidatorProperties(null, null, null, null, null, new ValidatorProperties.Lease(TTL, Duration.ofSeconds(1)),
-                null, null, null, null, null, null, null);
-        return new Leases(databases, properties, new InstanceIdentity("validator-service", id, 0), clock);
+        return new Leases(databases.getMongoDatabase().getCollection("leases"), TTL, Duration.ofSeconds(1),
+                new InstanceIdentity("some-service", id, 0), clock);
     }
 
     private static final class MovableClock extends Clock {
