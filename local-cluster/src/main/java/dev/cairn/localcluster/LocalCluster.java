@@ -217,6 +217,15 @@ public final class LocalCluster implements AutoCloseable {
             env.put("CAIRN_BLUEPRINT_VALIDATORURIS", replicaUris("validator-service"));
             env.put("CAIRN_BLUEPRINT_WALLETURIS", replicaUris("wallet-service"));
         }
+        if (service.name().equals("peer-service")) {
+            env.put("CAIRN_PEER_KEYENCRYPTIONKEY", secrets.peerKeyEncryptionKey());
+            env.put("CAIRN_PEER_REGISTERURIS", replicaUris("register-service"));
+            env.putIfAbsent("CAIRN_PEER_URL", "http://127.0.0.1:" + frontPort);
+            // a local installation is for development: peers are admitted on first use unless an allowlist is given
+            if (!env.containsKey("CAIRN_PEER_ALLOW") && System.getenv("CAIRN_PEER_ALLOW") == null) {
+                env.putIfAbsent("CAIRN_PEER_TRUSTONFIRSTUSE", "true");
+            }
+        }
         if (service.name().equals("tenant-service")) {
             env.put("CAIRN_TENANT_KEY_ENCRYPTION_KEY", secrets.tenantKeyEncryptionKey());
             for (ServiceCatalog.Service other : ServiceCatalog.SERVICES) {

@@ -11,7 +11,7 @@ import java.util.Base64;
 /**
  * The secrets of a local installation, generated once into {@code data/secrets} (directory 700,
  * files 600) and handed to processes through their environment, never on a command line: the
- * PostgreSQL password, the tenant and wallet services' key-encryption keys, and one client
+ * PostgreSQL password, the tenant, wallet and peer services' key-encryption keys, and one client
  * secret per service for the client-credentials grant.
  */
 public final class Secrets {
@@ -40,6 +40,11 @@ public final class Secrets {
     /** Base64 of 32 random bytes: the wallet service's local key-encryption key. */
     public String walletKeyEncryptionKey() {
         return get("wallet-key-encryption-key", true);
+    }
+
+    /** Base64 of 32 random bytes: wraps the installation's node key (peer service). */
+    public String peerKeyEncryptionKey() {
+        return get("peer-key-encryption-key", true);
     }
 
     public String clientSecret(String service) {

@@ -61,6 +61,9 @@ public final class SharedCluster implements BeforeAllCallback, ParameterResolver
                 .environment("CAIRN_VALIDATOR_LEASE_RENEWEVERY", "500ms")
                 // a killed blueprint replica's steps are settled by the sweep: sooner than the default 15 s
                 .environment("CAIRN_BLUEPRINT_SETTLEAFTER", "4s")
+                // installations started by PeerE2EIT learn of this one, and it of them, within seconds
+                .environment("CAIRN_PEER_EXCHANGEINTERVAL", "1s")
+                .environment("CAIRN_PEER_LONGPOLL", "2s")
                 .build();
         long started = System.nanoTime();
         LocalCluster cluster = LocalCluster.start(spec);

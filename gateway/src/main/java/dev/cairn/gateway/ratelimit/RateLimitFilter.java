@@ -43,7 +43,7 @@ public class RateLimitFilter implements WebFilter, Ordered {
     private record Applied(String name, RateLimitProperties.Policy policy, String key) {
     }
 
-    private record Compiled(String name, RateLimitProperties.Policy policy, PathPatterns paths) {
+    private record Compiled(String name, RateLimitProperties.Policy policy, PathPatterns paths, PathPatterns except) {
     }
 
     private final ReactiveStringRedisTemplate redis;
@@ -57,7 +57,8 @@ public class RateLimitFilter implements WebFilter, Ordered {
         this.properties = properties;
         this.clients = new ClientAddress(properties.trustedProxies());
         this.policies = properties.policies().entrySet().stream()
-                .map(e -> new Compiled(e.getKey(), e.getValue(), new PathPatterns(e.getValue().paths()))).toList();
+                .map(e -> new Compiled(e.getKey(), e.getValue(), new PathPatterns(e.getValue().paths()),
+                        new PathPatterns(e.getValue().except()))).toList();
     }
 
     @Override
@@ -98,7 +99,7 @@ public class RateLimitFilter implements WebFilter, Ordered {
         List<Applied> applied = new ArrayList<>();
         for (Compiled compiled : policies) {
             RateLimitProperties.Policy policy = compiled.policy();
-            if (!compiled.paths().matches(path)) {
+            if (!compiled.paths().matches(path) || compiled.except().matches(path)) {
                 continue;
             }
             String key;

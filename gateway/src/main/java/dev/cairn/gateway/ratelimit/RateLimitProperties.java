@@ -30,6 +30,8 @@ public record RateLimitProperties(Boolean enabled, List<String> trustedProxies, 
 
     /**
      * @param paths          path patterns the policy applies to ({@code /**} for all)
+     * @param except         path patterns among those that it does not apply to (traffic
+     *                       with a policy of its own, such as other installations' on /peer/**)
      * @param key            per client address, or per authenticated caller (requests without
      *                       a token do not count against a caller policy)
      * @param limit          requests allowed per period (also the largest burst)
@@ -37,9 +39,10 @@ public record RateLimitProperties(Boolean enabled, List<String> trustedProxies, 
      * @param onRedisFailure when Redis cannot be reached: {@code allow} (logged and counted) or
      *                       {@code deny} (503); never a per-gateway count
      */
-    public record Policy(List<String> paths, Key key, Integer limit, Duration period, OnFailure onRedisFailure) {
+    public record Policy(List<String> paths, List<String> except, Key key, Integer limit, Duration period, OnFailure onRedisFailure) {
         public Policy {
             paths = paths == null ? List.of("/**") : List.copyOf(paths);
+            except = except == null ? List.of() : List.copyOf(except);
             key = key == null ? Key.IP : key;
             if (limit == null || limit < 1) {
                 throw new IllegalArgumentException("a rate-limit policy needs a limit of at least 1");

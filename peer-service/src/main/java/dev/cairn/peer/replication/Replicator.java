@@ -1,0 +1,384 @@
+package dev.cairn.peer.replication;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import dev.cairn.ledger.ChainRules;
+import dev.cairn.ledger.SealingKeys;
+import dev.cairn.peer.clients.PeerClient;
+import dev.cairn.peer.clients.RegisterService;
+import dev.cairn.peer.config.PeerProperties;
+import dev.cairn.peer.membership.PeerDirectory;
+import dev.cairn.platform.http.ServiceHttp;
+import dev.cairn.platform.lease.Leases;
+
+/**
+ * Replicates subscribed registers. For each active subscription one replica of the
+ * installation holds the lease {@code replicate:<registerId>} and runs its loop; any replica may
+ * take over when the holder stops. Each turn of the loop:
+ * <ol>
+ *   <li>reads the replica register's stored height {@code h} (the resume point: nothing else is trusted);</li>
+ *   <li>asks the source for dockets from {@code h} (the stored one again, to compare) in a bounded
+ *       batch, waiting for new ones when caught up (long poll);</li>
+ *   <li>refuses an answer with more dockets than asked, other heights, or another register;</li>
+ *   <li>compares the source's docket at {@code h} with the stored one: another docket, validly
+ *       signed by a sealing key of the register, is evidence of divergence (kept; the
+ *       subscription stops as {@code diverged}); one that is not is tampered data;</li>
+ *   <li>checks each docket and transaction on its own (hashes, signatures, Merkle roots) and hands
+ *       the batch, with the signed head when the batch reaches it, to the register service, which
+ *       checks it whole against the stored chain and the pinned genesis before storing any of it.</li>
+ * </ol>
+ * Tampered data is refused with its reason, and the source is penalised (banned for a while).
+ */
+@Component
+public class Replicator {
+
+    private static final Logger log = LoggerFactory.getLogger(Replicator.class);
+
+    private final Subscriptions subscriptions;
+    private final PeerDirectory directory;
+    private final PeerClient peers;
+    private final RegisterService registers;
+    private final Evidence evidence;
+    private final Leases leases;
+    private final PeerProperties properties;
+    private final JsonMapper json;
+    private final MeterRegistry meters;
+    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "replication");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<String, Leases.Lease> running = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> lag = new ConcurrentHashMap<>();
+    private final Counter dockets;
+    private final Counter transactions;
+    private volatile boolean stopping;
+
+    public Replicator(Subscriptions subscriptions, PeerDirectory directory, PeerClient peers, RegisterService registers, Evidence evidence,
+            Leases leases, PeerProperties properties, JsonMapper json, MeterRegistry meters) {
+        this.subscriptions = subscriptions;
+        this.directory = directory;
+        this.peers = peers;
+        this.registers = registers;
+        this.evidence = evidence;
+        this.leases = leases;
+        this.properties = properties;
+        this.json = json;
+        this.meters = meters;
+        this.dockets = Counter.builder("cairn.replication.dockets").description("Dockets replicated from other installations").register(meters);
+        this.transactions = Counter.builder("cairn.replication.transactions").description("Transactions replicated").register(meters);
+    }
+
+    /** Renews the leases of the loops this replica runs, and starts a loop for each subscription whose lease it takes. */
+    @Scheduled(fixedDelayString = "${cairn.peer.sync-interval:1s}", initialDelayString = "1s")
+    void schedule() {
+        if (stopping) {
+            return;
+        }
+        try {
+            Set<String> active = new HashSet<>();
+            for (Subscriptions.Subscription s : subscriptions.active()) {
+                active.add(s.registerId());
+                Optional<Leases.Lease> lease = leases.hold(key(s.registerId()));
+                if (lease.isEmpty()) {
+                    running.remove(s.registerId());
+                    continue;
+                }
+                if (running.put(s.registerId(), lease.get()) == null) {
+                    workers.execute(() -> follow(s.registerId()));
+                }
+            }
+            running.keySet().removeIf(id -> !active.contains(id));
+        } catch (RuntimeException e) {
+            log.warn("Replication scheduling failed: {}", e.getMessage());
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        stopping = true;
+        workers.shutdownNow();
+        leases.releaseAll();
+    }
+
+    private static String key(String registerId) {
+        return "replicate:" + registerId;
+    }
+
+    private boolean holds(String registerId) {
+        Leases.Lease lease = running.get(registerId);
+        return lease != null && leases.valid(lease);
+    }
+
+    private void follow(String registerId) {
+        try {
+            int failures = 0;
+            while (!stopping && holds(registerId)) {
+                Optional<Subscriptions.Subscription> s = subscriptions.find(registerId);
+                if (s.isEmpty() || s.get().state() == Subscriptions.State.DIVERGED || s.get().state() == Subscriptions.State.STOPPED) {
+                    return;
+                }
+                boolean ok;
+                try {
+                    ok = turn(s.get());
+                } catch (RuntimeException e) {
+                    subscriptions.failed(registerId, Subscriptions.State.STALLED, e.getMessage());
+                    log.warn("Replicating register {}: {}", registerId, e.getMessage());
+                    ok = false;
+                }
+                failures = ok ? 0 : failures + 1;
+                if (failures > 0) {
+                    Thread.sleep(Math.min(10_000, 500L << Math.min(failures, 5)));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            running.remove(registerId);
+        }
+    }
+
+    /** One turn; false when it failed (the caller backs off). */
+    boolean turn(Subscriptions.Subscription s) {
+        String id = s.registerId();
+        JsonNode local = registers.register(id).orElseThrow(() -> new IllegalStateException("the replica register " + id + " is missing"));
+        long stored = local.path("height").asLong(-1);
+        PeerDirectory.Peer source = directory.find(s.sourceNodeId()).orElse(null);
+        if (source == null || source.url() == null) {
+            subscriptions.failed(id, Subscriptions.State.STALLED, "the source node " + s.sourceNodeId() + " is not known");
+            return false;
+        }
+        if (source.state() == PeerDirectory.State.BANNED) {
+            subscriptions.failed(id, Subscriptions.State.STALLED, "the source node is banned until " + source.bannedUntil());
+            return false;
+        }
+        long from = Math.max(0, stored);
+        int wait = s.state() == Subscriptions.State.FOLLOWING ? (int) Math.min(30, properties.longPoll().toSeconds()) : 0;
+        ObjectNode ask = json.createObjectNode().put("registerId", id).put("from", from).put("limit", properties.batchDockets())
+                .put("waitSeconds", wait);
+        PeerClient.Answer answer;
+        try {
+            answer = peers.call(source.url(), source.nodeId(), "dockets", ask, Duration.ofSeconds(wait + 15L));
+        } catch (PeerClient.PeerCallException e) {
+            if (e.status() == 0 && !"unreachable".equals(e.type())) {
+                return refuse(s, stored + 1, "the answer was not believable: " + e.getMessage());
+            }
+            subscriptions.failed(id, Subscriptions.State.STALLED, e.getMessage());
+            return false;
+        }
+        JsonNode body = answer.body();
+        JsonNode served = body.path("dockets");
+        long remoteHeight = body.path("sealedHeight").asLong(-1);
+        JsonNode head = body.path("head").isObject() ? body.path("head") : null;
+        lag(id).set(Math.max(0, remoteHeight - stored));
+        String shape = shapeProblem(id, served, from);
+        if (shape != null) {
+            return refuse(s, from, shape);
+        }
+        ArrayNode batch = json.createArrayNode();
+        for (JsonNode item : served.values()) {
+            long height = item.path("docket").path("height").asLong();
+            if (height == stored) {
+                if (!item.path("docket").path("hash").asString("").equals(local.path("latestDocketHash").asString())) {
+                    return diverged(s, stored, item.path("docket"));
+                }
+                continue; // the docket this replica holds: the same
+            }
+            String problem = recordProblem(item);
+            if (problem != null) {
+                return refuse(s, height, problem);
+            }
+            batch.add(item);
+        }
+        if (batch.isEmpty()) {
+            subscriptions.progressed(id, remoteHeight > stored ? Subscriptions.State.SYNCING : Subscriptions.State.FOLLOWING, stored,
+                    remoteHeight, 0, 0);
+            return true;
+        }
+        long last = batch.get(batch.size() - 1).path("docket").path("height").asLong();
+        JsonNode headForBatch = head != null && head.path("treeSize").asLong() - 1 <= last && head.path("treeSize").asLong() - 1 > stored ? head
+                : null;
+        ServiceHttp.Answer written = registers.writeReplica(id, batch, headForBatch);
+        if (written.status() == 200) {
+            int count = 0;
+            for (JsonNode item : batch.values()) {
+                count += item.path("transactions").size();
+            }
+            dockets.increment(batch.size());
+            transactions.increment(count);
+            long now = written.body().path("height").asLong(last);
+            lag(id).set(Math.max(0, remoteHeight - now));
+            subscriptions.progressed(id, now >= remoteHeight ? Subscriptions.State.FOLLOWING : Subscriptions.State.SYNCING, now, remoteHeight,
+                    batch.size(), count);
+            return true;
+        }
+        String type = PeerClient.typeOf(written.body().path("type").asString(""));
+        String detail = written.body().path("detail").asString("");
+        if (written.status() == 400) {
+            return refuse(s, written.body().path("height").asLong(stored + 1), detail);
+        }
+        if (written.status() == 409 && "height-taken".equals(type)) {
+            long height = written.body().path("height").asLong(stored);
+            for (JsonNode item : batch.values()) {
+                if (item.path("docket").path("height").asLong() == height) {
+                    return diverged(s, height, item.path("docket"));
+                }
+            }
+        }
+        subscriptions.failed(id, Subscriptions.State.STALLED, "register-service answered " + written.status() + " " + type + ": " + detail);
+        return false;
+    }
+
+    /** Whether the served batch is what was asked for: this register, contiguous heights from {@code from}, no more than asked. */
+    private String shapeProblem(String registerId, JsonNode served, long from) {
+        if (!served.isArray()) {
+            return "the answer holds no list of dockets";
+        }
+        if (served.size() > properties.batchDockets()) {
+            return "an unasked-for batch: " + served.size() + " dockets, " + properties.batchDockets() + " asked for";
+        }
+        long expected = from;
+        for (JsonNode item : served.values()) {
+            JsonNode docket = item.path("docket");
+            if (!registerId.equals(docket.path("registerId").asString(null)) || docket.path("height").asLong(-1) != expected) {
+                return "an unasked-for batch: expected docket " + expected + " of register " + registerId;
+            }
+            expected++;
+        }
+        return null;
+    }
+
+    /** The checks a docket and its transactions pass on their own: hashes, signatures, Merkle root, the transactions it lists in its order. */
+    private static String recordProblem(JsonNode item) {
+        JsonNode docket = item.path("docket");
+        String problem = ChainRules.docketSelfProblem(docket);
+        if (problem != null) {
+            return problem;
+        }
+        List<String> ids = ChainRules.transactionIds(docket);
+        JsonNode transactions = item.path("transactions");
+        if (!transactions.isArray() || transactions.size() != ids.size()) {
+            return "the docket lists " + ids.size() + " transactions and " + transactions.size() + " were served";
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            JsonNode tx = transactions.get(i);
+            if (!ids.get(i).equals(tx.path("txId").asString(null))) {
+                return "transaction " + ids.get(i) + " is missing or out of order";
+            }
+            problem = ChainRules.transactionSelfProblem(tx);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private boolean refuse(Subscriptions.Subscription s, long height, String reason) {
+        String text = "refused data from node " + s.sourceNodeId() + " at height " + height + ": " + reason;
+        log.warn("Register {}: {}", s.registerId(), text);
+        directory.penalise(s.sourceNodeId(), reason);
+        meters.counter("cairn.peer.refused", "reason", category(reason)).increment();
+        subscriptions.failed(s.registerId(), Subscriptions.State.STALLED, text);
+        return false;
+    }
+
+    /**
+     * The source served a docket at a height this replica holds with another hash. Validly signed by
+     * a key of the register, it proves the sealers showed two histories: kept as evidence, and the
+     * subscription stops. Otherwise it is tampered data.
+     */
+    private boolean diverged(Subscriptions.Subscription s, long height, JsonNode offered) {
+        if (ChainRules.docketSelfProblem(offered) != null || !signedByKeyOfRegister(s.registerId(), offered)) {
+            return refuse(s, height, "another docket than the one stored at height " + height + ", not validly signed by a sealing key of the register");
+        }
+        JsonNode held = registers.docket(s.registerId(), height).map(d -> d.path("docket").isObject() ? d.path("docket") : d)
+                .orElse(json.createObjectNode());
+        evidence.record(s.registerId(), height, held, offered, s.sourceNodeId());
+        meters.counter("cairn.replication.evidence").increment();
+        subscriptions.failed(s.registerId(), Subscriptions.State.DIVERGED, "node " + s.sourceNodeId()
+                + " served another validly signed docket at height " + height + " (" + offered.path("hash").asString() + "); evidence kept");
+        subscriptions.setState(s.registerId(), Subscriptions.State.DIVERGED);
+        log.error("Register {} diverged at height {}: evidence kept; replication stopped until an operator decides", s.registerId(), height);
+        return false;
+    }
+
+    private boolean signedByKeyOfRegister(String registerId, JsonNode docket) {
+        Optional<SealingKeys.Key> signer = SealingKeys.Key.signerOf(docket);
+        if (signer.isEmpty()) {
+            return false;
+        }
+        JsonNode keys = registers.sealingKeys(registerId).orElse(json.createObjectNode());
+        Set<String> ids = new HashSet<>();
+        keys.path("sealingKeys").values().forEach(k -> ids.add(k.path("id").asString()));
+        keys.path("changes").values().forEach(c -> {
+            JsonNode change = c.path("transaction").path("payload").path(SealingKeys.FIELD);
+            change.path("add").values().forEach(k -> ids.add(k.path("id").asString()));
+            change.path("retire").values().forEach(k -> ids.add(k.isString() ? k.asString() : k.path("id").asString()));
+        });
+        registers.docket(registerId, 0).ifPresent(g -> SealingKeys.Key.signerOf(g.path("docket").isObject() ? g.path("docket") : g)
+                .ifPresent(k -> ids.add(k.id())));
+        return ids.contains(signer.get().id());
+    }
+
+    private static String category(String reason) {
+        if (reason.contains("signature")) {
+            return "signature";
+        }
+        if (reason.contains("hash") || reason.contains("Merkle") || reason.contains("id does not match")) {
+            return "hash";
+        }
+        if (reason.contains("sealing key")) {
+            return "signer";
+        }
+        if (reason.contains("head")) {
+            return "head";
+        }
+        if (reason.contains("unasked-for")) {
+            return "unasked";
+        }
+        return "other";
+    }
+
+    private AtomicLong lag(String registerId) {
+        return lag.computeIfAbsent(registerId, id -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("cairn.replication.lag.dockets", value, AtomicLong::get).tag("register", id)
+                    .description("Dockets the source holds that this replica does not yet").register(meters);
+            return value;
+        });
+    }
+
+    /** The lag last measured, in dockets. */
+    public long lagOf(String registerId) {
+        AtomicLong value = lag.get(registerId);
+        return value == null ? -1 : value.get();
+    }
+
+    /** Whether this replica runs the register's loop now. */
+    public boolean runs(String registerId) {
+        return running.containsKey(registerId);
+    }
+}

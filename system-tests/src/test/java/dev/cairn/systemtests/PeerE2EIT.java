@@ -1,0 +1,288 @@
+package dev.cairn.systemtests;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import dev.cairn.localcluster.ClusterSpec;
+import dev.cairn.localcluster.LocalCluster;
+import dev.cairn.localcluster.process.ManagedProcess;
+import dev.cairn.testsupport.LedgerFixture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Installations that replicate registers: A (the shared cluster) is a register's home; B, a
+ * second installation on this machine (its own stores, ports and node key, two peer-service
+ * replicas), learns of A from one seed, subscribes, and holds a read-only replica that verifies
+ * with A's head, through kills of either side's peer services mid-sync; C joins through A alone
+ * and discovers B. A rogue peer that relays A's dockets and tampers with them is refused by B,
+ * which stores nothing of it, and bad envelopes are refused with a reason.
+ */
+@ExtendWith(SharedCluster.class)
+class PeerE2EIT {
+
+    private static final String JSON = "application/json";
+    private static final List<LocalCluster> STARTED = new ArrayList<>();
+
+    @AfterAll
+    static void stopInstallations() {
+        STARTED.forEach(LocalCluster::close);
+    }
+
+    @Test
+    void aRegisterIsReplicatedVerifiedAndResumedAcrossKillsAndTamperedDataIsRefused(LocalCluster a) throws Exception {
+        Client atA = new Client(a.frontUrl(), Installation.adminToken(a));
+        String registerId = atA.onlineRegister("Shared with B");
+        submit(atA, registerId, 1000);
+        long homeHeight = atA.json("/api/registers/" + registerId).path("height").asLong();
+        HttpResponse<String> advertised = atA.post("/api/peers/registers/" + registerId + "/advertise", "");
+        assertThat(advertised.statusCode()).as(advertised.body()).isEqualTo(200);
+        String nodeA = atA.json("/api/peers/self").path("nodeId").asString();
+        assertThat(nodeA).matches("[0-9a-f]{40}");
+
+        LocalCluster b = start("b", a.frontUrl(), 5, null);
+        Client atB = Client.bootstrap(b);
+        String nodeB = atB.json("/api/peers/self").path("nodeId").asString();
+        assertThat(nodeB).isNotEqualTo(nodeA);
+        await().atMost(Duration.ofSeconds(60)).until(() -> advertises(atB, nodeA, registerId));
+
+        // subscribe, and kill B's replicating peer replicas and A's peer services while it syncs
+        HttpResponse<String> subscribed = atB.post("/api/peers/registers/" + registerId + "/subscribe", "{}");
+        assertThat(subscribed.statusCode()).as(subscribed.body()).isEqualTo(201);
+        long started = System.nanoTime();
+        await().atMost(Duration.ofSeconds(60)).until(() -> atB.json("/api/registers/" + registerId).path("height").asLong(-1) >= 0);
+        for (ManagedProcess peer : b.replicas("peer-service")) {
+            b.kill(peer);
+            b.restart(peer);
+        }
+        for (ManagedProcess peer : a.replicas("peer-service")) {
+            a.kill(peer);
+        }
+        a.replicas("peer-service").forEach(a::restart);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .until(() -> atB.json("/api/registers/" + registerId).path("height").asLong(-1) == homeHeight);
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        JsonNode verifiedA = atA.json("/api/registers/" + registerId + "/verify");
+        JsonNode verifiedB = atB.json("/api/registers/" + registerId + "/verify");
+        assertThat(verifiedA.path("ok").asBoolean()).as(verifiedA.toString()).isTrue();
+        assertThat(verifiedB.path("ok").asBoolean()).as(verifiedB.toString()).isTrue();
+        assertThat(verifiedB.path("transactions").asLong()).isEqualTo(verifiedA.path("transactions").asLong()).isEqualTo(1001);
+        assertThat(verifiedB.path("treeHead")).isEqualTo(verifiedA.path("treeHead"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> atB.json("/api/registers/" + registerId + "/head").path("treeSize").asLong()
+                == atA.json("/api/registers/" + registerId + "/head").path("treeSize").asLong());
+        assertThat(atB.json("/api/registers/" + registerId + "/head")).isEqualTo(atA.json("/api/registers/" + registerId + "/head"));
+        JsonNode replica = atB.json("/api/registers/" + registerId);
+        assertThat(replica.path("replica").path("homeNodeId").asString()).isEqualTo(nodeA);
+        Figures.record("peer replication, A to B", String.format("1,000 transactions in %d dockets replicated and verified in %.1f s "
+                + "(batches of 5 dockets), through kills of both of B's and both of A's peer replicas", homeHeight + 1, seconds));
+
+        // a replica is read-only: the validators refuse transactions for it
+        LedgerFixture client = new LedgerFixture();
+        HttpResponse<String> local = atB.post("/api/v1/transactions", client.action(registerId, 1).toString());
+        assertThat(local.statusCode()).as(local.body()).isEqualTo(409);
+        assertThat(local.body()).contains("register-is-replica");
+
+        // new dockets on A reach B while it follows
+        submit(atA, registerId, 10);
+        long newHeight = atA.json("/api/registers/" + registerId).path("height").asLong();
+        await().atMost(Duration.ofSeconds(30)).until(() -> atB.json("/api/registers/" + registerId).path("height").asLong() == newHeight);
+        JsonNode status = atB.json("/api/peers/registers").path("subscribed").get(0);
+        assertThat(status.path("state").asString()).isIn("FOLLOWING", "SYNCING");
+        assertThat(status.path("lagDockets").asLong()).isZero();
+
+        // C joins through A alone, admits only A and B, and finds B
+        LocalCluster c = start("c", a.frontUrl(), 100, nodeA + "," + nodeB);
+        Client atC = Client.bootstrap(c);
+        await().atMost(Duration.ofSeconds(60)).until(() -> alive(atC, nodeB) && alive(atC, nodeA));
+
+        tamperingPeerIsRefused(a, atA, atB, atC, nodeA, nodeB, c);
+    }
+
+    private void tamperingPeerIsRefused(LocalCluster a, Client atA, Client atB, Client atC,
+            String nodeA, String nodeB, LocalCluster c) throws Exception {
+        String second = atA.onlineRegister("Relayed by a rogue");
+        submit(atA, second, 20);
+        assertThat(atA.post("/api/peers/registers/" + second + "/advertise", "").statusCode()).isEqualTo(200);
+        try (RoguePeer rogue = new RoguePeer(URI.create(a.frontUrl()), nodeA)) {
+            rogue.introduceTo(URI.create(a.frontUrl()), nodeA);
+            await().atMost(Duration.ofSeconds(30)).until(() -> atA.json("/api/peers").findValues("nodeId").stream()
+                    .anyMatch(n -> n.asString().equals(rogue.nodeId)));
+            rogue.advertise(advertisementOf(atB, nodeA, second));
+            rogue.introduceTo(URI.create(atB.base()), nodeB);
+            await().atMost(Duration.ofSeconds(30)).until(() -> advertises(atB, rogue.nodeId, second));
+
+            rogue.tamper = RoguePeer.Tamper.TRANSACTION_BYTE;
+            HttpResponse<String> subscribed = atB.post("/api/peers/registers/" + second + "/subscribe", "{\"source\":\"" + rogue.nodeId + "\"}");
+            assertThat(subscribed.statusCode()).as(subscribed.body()).isEqualTo(201);
+            for (RoguePeer.Tamper tamper : List.of(RoguePeer.Tamper.TRANSACTION_BYTE, RoguePeer.Tamper.RESIGNED_DOCKET, RoguePeer.Tamper.HEAD_ROOT)) {
+                rogue.tamper = tamper;
+                atB.delete("/api/peers/" + rogue.nodeId + "/ban");
+                atB.post("/api/peers/registers/" + second + "/resync", "");
+                await().atMost(Duration.ofSeconds(30)).until(() -> atB.json("/api/peers").findParents("nodeId").stream()
+                        .anyMatch(p -> p.path("nodeId").asString().equals(rogue.nodeId) && p.path("state").asString().equals("BANNED")));
+                JsonNode subscription = atB.json("/api/peers/registers").path("subscribed").findParents("registerId").stream()
+                        .filter(s -> s.path("registerId").asString().equals(second)).findFirst().orElseThrow();
+                assertThat(subscription.path("state").asString()).as(tamper.name()).isEqualTo("STALLED");
+                assertThat(subscription.path("lastError").asString()).as(tamper.name()).contains("refused data from node " + rogue.nodeId);
+                assertThat(atB.json("/api/registers/" + second).path("height").asLong()).as(tamper + ": nothing stored").isEqualTo(-1);
+                assertThat(atB.get("/api/registers/" + second + "/dockets/0").statusCode()).as(tamper.name()).isEqualTo(404);
+            }
+
+            // bad envelopes: refused with a reason (problem+json), nothing believed
+            URI cExchange = URI.create(atC.base() + "/peer/v1/exchange");
+            String nodeC = atC.json("/api/peers/self").path("nodeId").asString();
+            ObjectNode body = LedgerFixture.JSON.createObjectNode().put("url", rogue.url().toString());
+            body.putArray("peers");
+            body.putArray("registers");
+            assertRefused(atC, cExchange, rogue.seal("exchange", nodeC, null, body), 403, "unknown-node");
+            URI bExchange = URI.create(atB.base() + "/peer/v1/exchange");
+            atB.delete("/api/peers/" + rogue.nodeId + "/ban");
+            ObjectNode stale = rogue.seal("exchange", nodeB, null, body, Instant.now().minus(Duration.ofMinutes(10)), RoguePeer.nonce());
+            assertRefused(atB, bExchange, stale, 401, "outside-time-window");
+            ObjectNode forged = rogue.seal("exchange", nodeB, null, body);
+            forged.put("from", nodeA);
+            assertRefused(atB, bExchange, forged, 401, "sender-not-key");
+            ObjectNode altered = rogue.seal("exchange", nodeB, null, body);
+            ((ObjectNode) altered.path("body")).put("url", "http://evil.example");
+            assertRefused(atB, bExchange, altered, 401, "invalid-signature");
+            ObjectNode unsigned = rogue.seal("exchange", nodeB, null, body);
+            unsigned.remove("signature");
+            assertRefused(atB, bExchange, unsigned, 401, "invalid-signature");
+            assertRefused(atB, bExchange, rogue.seal("exchange", nodeC, null, body), 403, "not-for-this-node");
+            ObjectNode once = rogue.seal("exchange", nodeB, null, body);
+            assertThat(atB.postRaw(bExchange, once.toString()).statusCode()).isEqualTo(200);
+            assertRefused(atB, bExchange, once, 409, "replayed-message");
+            ObjectNode tooMany = LedgerFixture.JSON.createObjectNode().put("registerId", second).put("from", 0).put("limit", 1000).put("waitSeconds", 0);
+            assertRefused(atA, URI.create(a.frontUrl() + "/peer/v1/dockets"), rogue.seal("dockets", nodeA, null, tooMany), 400, "batch-too-large");
+        }
+    }
+
+    private static void assertRefused(Client at, URI endpoint, JsonNode envelope, int status, String type) {
+        HttpResponse<String> response = at.postRaw(endpoint, envelope.toString());
+        assertThat(response.statusCode()).as(type + ": " + response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
+        assertThat(LedgerFixture.JSON.readTree(response.body()).path("type").asString()).endsWith("/" + type);
+    }
+
+    private static JsonNode advertisementOf(Client at, String nodeId, String registerId) {
+        for (JsonNode peer : at.json("/api/peers").values()) {
+            if (peer.path("nodeId").asString().equals(nodeId)) {
+                for (JsonNode r : peer.path("registers").values()) {
+                    if (r.path("registerId").asString().equals(registerId)) {
+                        return r;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("node " + nodeId + " does not advertise " + registerId + " at " + at.base());
+    }
+
+    private static boolean advertises(Client at, String nodeId, String registerId) {
+        try {
+            advertisementOf(at, nodeId, registerId);
+            return true;
+        } catch (AssertionError e) {
+            return false;
+        }
+    }
+
+    private static boolean alive(Client at, String nodeId) {
+        for (JsonNode peer : at.json("/api/peers").values()) {
+            if (peer.path("nodeId").asString().equals(nodeId) && peer.path("state").asString().equals("ALIVE")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code count} transactions in batches of 100, and waits until all are sealed. */
+    private static void submit(Client at, String registerId, int count) {
+        LedgerFixture client = new LedgerFixture();
+        long before = at.json("/api/registers/" + registerId + "/transactions?size=1").path("total").asLong();
+        for (int start = 0; start < count; start += 100) {
+            ObjectNode batch = LedgerFixture.JSON.createObjectNode();
+            var list = batch.putArray("transactions");
+            for (int i = start; i < Math.min(count, start + 100); i++) {
+                list.add(client.action(registerId, i + 1));
+            }
+            HttpResponse<String> response = at.post("/api/v1/transactions/batch", batch.toString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        }
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() ->
+                at.json("/api/registers/" + registerId + "/transactions?size=1").path("total").asLong() == before + count);
+    }
+
+    private static LocalCluster start(String name, String seed, int batchDockets, String allow) {
+        ClusterSpec.Builder spec = ClusterSpec.builder(SharedCluster.repositoryRoot())
+                .home(Path.of(System.getProperty("cairn.test.home", "target/cairn-home") + "-" + name))
+                .replicas(1).replicasOf("peer-service", 2).gateways(1).frontPort(0).nginx(ClusterSpec.NginxMode.OFF)
+                .mongoBackend(ClusterSpec.MongoBackend.MEMORY).freshData(true).readyTimeout(Duration.ofMinutes(5))
+                .environment("CAIRN_PEER_SEEDS", seed).environment("CAIRN_PEER_EXCHANGEINTERVAL", "1s")
+                .environment("CAIRN_PEER_BATCHDOCKETS", String.valueOf(batchDockets)).environment("CAIRN_PEER_LONGPOLL", "2s")
+                .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_CLIENT_LIMIT", "1000000")
+                .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_CALLER_LIMIT", "1000000")
+                .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_AUTH_LIMIT", "1000000");
+        if (allow != null) {
+            spec.environment("CAIRN_PEER_ALLOW", allow);
+        }
+        LocalCluster cluster = LocalCluster.start(spec.build());
+        STARTED.add(cluster);
+        return cluster;
+    }
+
+    /** An administrator's calls to one installation, through its front. */
+    private record Client(String base, String token) {
+
+        static Client bootstrap(LocalCluster cluster) {
+            Http front = new Http(cluster.frontUrl());
+            HttpResponse<String> response = front.post("/api/tenants/bootstrap", JSON, "{\"organizationName\":\"Peer " + cluster.home().getFileName()
+                    + "\",\"adminEmail\":\"" + Installation.ADMIN_EMAIL + "\",\"adminPassword\":\"" + Installation.ADMIN_PASSWORD
+                    + "\",\"adminName\":\"Root\"}");
+            assertThat(response.statusCode()).as(response.body()).isIn(201, 409);
+            return new Client(cluster.frontUrl(), Json.field(Installation.login(front, Installation.ADMIN_EMAIL, Installation.ADMIN_PASSWORD).body(),
+                    "accessToken"));
+        }
+
+        HttpResponse<String> get(String path) {
+            return new Http(base).get(path, token);
+        }
+
+        JsonNode json(String path) {
+            HttpResponse<String> response = get(path);
+            assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+            return Json.read(response.body());
+        }
+
+        HttpResponse<String> post(String path, String body) {
+            return new Http(base).post(path, token, JSON, body);
+        }
+
+        HttpResponse<String> delete(String path) {
+            return new Http(base).send(java.net.http.HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                    .DELETE().build());
+        }
+
+        /** A peer message, as another installation sends it: no token, the envelope is the credential. */
+        HttpResponse<String> postRaw(URI endpoint, String body) {
+            return new Http(base).send(java.net.http.HttpRequest.newBuilder(endpoint).header("Content-Type", JSON)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
+        }
+
+        String onlineRegister(String name) {
+            return Ledgers.onlineRegister(new Http(base), token, name);
+        }
+    }
+}
