@@ -44,7 +44,8 @@ import dev.cairn.register.registry.Registry;
  *       registry's head forward.</li>
  * </ol>
  * A crash between any two steps leaves either nothing visible or the whole docket; a retry of
- * the same request completes it.
+ * the same request completes it. Steps 3 to 5 ({@link #store}) are also how a replica stores the
+ * dockets it copies from the register's home ({@link ReplicaWriter}), once it checked them.
  *
  * <p>A validator sends the epoch of its lease on the register ({@code leaseEpoch}); once a
  * docket with a higher epoch was offered, a lower one is refused (409 {@code stale-lease}), so a
@@ -65,6 +66,27 @@ public class DocketWriter {
             return new Written(registerId, height, hash, count, after.treeSize(), after.rootHash(),
                     after.frontier().stream().map(LedgerHashes::hex).toList(), after.keys().keys());
         }
+    }
+
+    /**
+     * A docket checked against the chain and the sealing keys, ready to be stored: its transactions
+     * in the docket's order, the ids of the key changes it seals, and the trust after it.
+     */
+    record Sealed(JsonNode docket, JsonNode transactions, List<String> txIds, List<String> keyChanges, DocketTrust.After after) {
+
+        static Sealed of(JsonNode docket, JsonNode transactions, List<String> txIds, DocketTrust.After after) {
+            List<String> keyChanges = new ArrayList<>();
+            transactions.values().forEach(tx -> {
+                if (SealingKeys.isKeyChange(tx)) {
+                    keyChanges.add(tx.path("txId").stringValue());
+                }
+            });
+            return new Sealed(docket, transactions, txIds, keyChanges, after);
+        }
+    }
+
+    /** A docket stored: {@code document} as it is in the store; {@code inserted} false when the same docket was there already. */
+    record Stored(Written written, Document document, boolean inserted) {
     }
 
     private final LedgerStore store;
@@ -103,7 +125,6 @@ public class DocketWriter {
             throw invalid(problem);
         }
         long height = docket.path("height").longValue();
-        String hash = docket.path("hash").stringValue();
         boolean genesis = height == 0;
         for (JsonNode tx : transactions.values()) {
             if ("genesis".equals(tx.path("type").stringValue()) != genesis) {
@@ -138,20 +159,28 @@ public class DocketWriter {
 
         DocketTrust.After after = trusted(ledger, latest, docket, transactions, height);
         fence(registerId, request);
-        List<Document> staged = stageTransactions(ledger, transactions, height);
+        return store(ledger, latest, Sealed.of(docket, transactions, txIds, after)).written();
+    }
+
+    /**
+     * Stores a docket that passed every check against the chain and its sealing keys, following
+     * {@code latest} (null before genesis): stages its transactions, inserts the docket (the
+     * commit), tidies, moves the registry's head and publishes its events. The validator path and
+     * the replica path ({@link ReplicaWriter}) both store through here.
+     */
+    Stored store(LedgerStore.Ledger ledger, Document latest, Sealed sealed) {
+        JsonNode docket = sealed.docket();
+        List<String> txIds = sealed.txIds();
+        long height = sealed.after().height();
+        String hash = docket.path("hash").stringValue();
+        List<Document> staged = stageTransactions(ledger, sealed.transactions(), height);
 
         // event sequence numbers continue the previous docket's: the same for every writer of this height
         long firstSeq = latest == null ? 1 : ((Number) latest.get("lastSeq")).longValue() + 1;
         Document docketDocument = new Document("_id", height).append("hash", hash).append("raw", CanonicalJson.string(docket))
                 .append("transactionIds", txIds).append("timestamp", docket.path("timestamp").stringValue())
                 .append("firstSeq", firstSeq).append("lastSeq", firstSeq + RegisterEvents.count(txIds.size()) - 1);
-        List<String> keyChanges = new ArrayList<>();
-        transactions.values().forEach(tx -> {
-            if (SealingKeys.isKeyChange(tx)) {
-                keyChanges.add(tx.path("txId").stringValue());
-            }
-        });
-        DocketTrust.keep(docketDocument, after, keyChanges);
+        DocketTrust.keep(docketDocument, sealed.after(), sealed.keyChanges());
         try {
             ledger.dockets().insertOne(docketDocument);
         } catch (MongoWriteException e) {
@@ -160,12 +189,12 @@ public class DocketWriter {
             }
             Document winner = ledger.dockets().find(Filters.eq("_id", height)).first();
             tidy(ledger, height, winner);
-            return sameOrConflict(ledger, winner, docket, txIds.size());
+            return new Stored(sameOrConflict(ledger, winner, docket, txIds.size()), winner, false);
         }
         tidy(ledger, height, docketDocument);
-        registry.advance(registerId, height, hash);
-        events.publish(registerId, docketDocument, staged);
-        return Written.of(registerId, height, hash, txIds.size(), after);
+        registry.advance(ledger.registerId(), height, hash);
+        events.publish(ledger.registerId(), docketDocument, staged);
+        return new Stored(Written.of(ledger.registerId(), height, hash, txIds.size(), sealed.after()), docketDocument, true);
     }
 
     /**
@@ -228,7 +257,13 @@ public class DocketWriter {
             events.publish(ledger.registerId(), stored);
             return Written.of(ledger.registerId(), height, hash, count, trust.after(ledger, stored));
         }
-        throw conflict("height-taken", "Another docket is already sealed at height " + height, Map.of("sealedHash", stored.getString("hash")));
+        throw heightTaken(height, stored.getString("hash"), hash);
+    }
+
+    /** Another docket is sealed at this height: 409 {@code height-taken}, naming both hashes (the same when only the signatures differ). */
+    static ApiException heightTaken(long height, String sealedHash, String offeredHash) {
+        return conflict("height-taken", "Another docket is already sealed at height " + height,
+                Map.of("height", height, "sealedHash", sealedHash, "offeredHash", offeredHash));
     }
 
     private List<Document> stageTransactions(LedgerStore.Ledger ledger, JsonNode transactions, long height) {

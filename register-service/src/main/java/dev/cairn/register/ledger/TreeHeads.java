@@ -36,26 +36,35 @@ public class TreeHeads {
 
     /** Checks and keeps a signed head; answers the head kept afterwards (this one, or a larger one). */
     public JsonNode accept(String registerId, JsonNode head) {
-        String problem = TreeHead.problem(head, registerId);
+        String problem = problem(registerId, head);
         if (problem != null) {
             throw invalid(problem);
+        }
+        registry.recordSignedHead(registerId, head.path("treeSize").longValue(), CanonicalJson.string(head));
+        return current(registerId).orElse(head);
+    }
+
+    /** What is wrong with a signed head against the dockets stored (form, signature, size, root, latest docket, signer in force), or null. */
+    public String problem(String registerId, JsonNode head) {
+        String problem = TreeHead.problem(head, registerId);
+        if (problem != null) {
+            return problem;
         }
         long size = head.path("treeSize").longValue();
         LedgerStore.Ledger ledger = store.of(registerId);
         Document last = ledger.dockets().find(com.mongodb.client.model.Filters.eq("_id", size - 1)).first();
         if (last == null) {
-            throw invalid("the register has fewer than " + size + " dockets");
+            return "the register has fewer than " + size + " dockets";
         }
         DocketTrust.After after = trust.after(ledger, last);
         if (!after.rootHash().equals(head.path("rootHash").stringValue()) || !last.getString("hash").equals(head.path("latestHash").stringValue())) {
-            throw invalid("rootHash and latestHash are not those of the register's first " + size + " dockets");
+            return "rootHash and latestHash are not those of the register's first " + size + " dockets";
         }
         SealingKeys before = trust.keysBefore(ledger, size - 1);
         if (!before.signed(head) && !after.keys().signed(head)) {
-            throw invalid("the tree head is not signed by a sealing key of the register");
+            return "the tree head is not signed by a sealing key of the register";
         }
-        registry.recordSignedHead(registerId, size, CanonicalJson.string(head));
-        return current(registerId).orElse(head);
+        return null;
     }
 
     public Optional<JsonNode> current(String registerId) {
