@@ -69,10 +69,18 @@ public class ChainVerifier {
     }
 
     public Result verify(String registerId) {
+        return verify(registerId, null);
+    }
+
+    /** The same, refusing a genesis docket other than {@code trustedGenesis} when it is given (a replica's pinned one). */
+    public Result verify(String registerId, String trustedGenesis) {
         LedgerStore.Ledger ledger = store.of(registerId);
         // the head kept now covers at most the dockets sealed now, all of which the walk reads
         Optional<JsonNode> head = heads.current(registerId);
         ChainCheck chain = new ChainCheck(registerId);
+        if (trustedGenesis != null) {
+            chain.trustGenesis(trustedGenesis);
+        }
         AtomicBoolean stop = new AtomicBoolean();
         BlockingQueue<Slice> slices = new ArrayBlockingQueue<>(2);
         Thread reader = new Thread(() -> read(ledger, slices, stop), "chain-verifier-reader");

@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.cairn.platform.auth.Caller;
 import dev.cairn.platform.problem.ApiException;
 import dev.cairn.register.config.RegisterProperties;
+import dev.cairn.register.registry.Register;
 import dev.cairn.register.registry.RegisterAccess;
 
 /** Dockets and transactions of one register: the write path for validators and the reads. */
@@ -40,10 +41,19 @@ class LedgerController {
         this.properties = properties;
     }
 
-    /** {@code {docket, transactions[]}} from a service token with {@code register:write-docket}; the same docket again answers the same. */
+    /**
+     * {@code {docket, transactions[]}} from a service token with {@code register:write-docket}; the
+     * same docket again answers the same. A replica's dockets are sealed on its home installation
+     * only: 409 {@code register-is-replica}.
+     */
     @PostMapping("/dockets")
     ResponseEntity<DocketWriter.Written> writeDocket(Caller caller, @PathVariable String id, @RequestBody JsonNode request) {
-        access.writable(caller, id);
+        Register register = access.writable(caller, id);
+        if (register.isReplica()) {
+            throw new ApiException(HttpStatus.CONFLICT, "register-is-replica", "Conflict", "Register " + id
+                    + " is a read-only replica of node " + register.replica().homeNodeId() + "; its dockets are sealed on its home installation",
+                    Map.of("homeNodeId", register.replica().homeNodeId()));
+        }
         if (!request.isObject()) {
             throw ApiException.badRequest("invalid-docket", "The body is {docket, transactions[]}");
         }

@@ -15,6 +15,7 @@ import dev.cairn.platform.auth.Caller;
 import dev.cairn.ledger.LedgerHashes;
 import dev.cairn.ledger.MerkleTree;
 import dev.cairn.platform.problem.ApiException;
+import dev.cairn.register.registry.Register;
 import dev.cairn.register.registry.RegisterAccess;
 
 /**
@@ -78,7 +79,8 @@ class ProofController {
 
     @GetMapping("/verify")
     ChainVerifier.Result verify(Caller caller, @PathVariable String id) {
-        access.readable(caller, id);
-        return verifier.verify(id);
+        Register register = access.readable(caller, id);
+        // a replica's chain must begin with the home's genesis docket it pinned
+        return verifier.verify(id, register.isReplica() ? register.replica().genesisHash() : null);
     }
 }

@@ -49,10 +49,13 @@ class TrustController {
                 "The register has no signed tree head yet (its genesis docket is not sealed)"));
     }
 
-    /** A head signed by a validator after sealing ({@code register:write-docket}). */
+    /**
+     * A head signed by a validator after sealing ({@code register:write-docket}), or for a replica
+     * the home's head, handed on by the peer service ({@code register:write-replica}).
+     */
     @PostMapping("/head")
     JsonNode signedHead(Caller caller, @PathVariable String id, @RequestBody JsonNode head) {
-        access.writable(caller, id);
+        access.headWritable(caller, id);
         return heads.accept(id, head);
     }
 

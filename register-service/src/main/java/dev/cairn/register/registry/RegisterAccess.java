@@ -9,12 +9,15 @@ import dev.cairn.platform.problem.ApiException;
 /**
  * Who may see a register: users of its organisation, and services with {@code register:read}
  * (Cairn's own, or acting for that organisation). Everyone else is told it does not exist.
+ * Validators write the dockets of registers sealed here ({@code register:write-docket}); the
+ * peer service alone writes replicas of registers sealed elsewhere ({@code register:write-replica}).
  */
 @Component
 public class RegisterAccess {
 
     public static final String READ_SCOPE = "register:read";
     public static final String WRITE_DOCKET_SCOPE = "register:write-docket";
+    public static final String WRITE_REPLICA_SCOPE = "register:write-replica";
 
     private final Registry registry;
 
@@ -29,12 +32,42 @@ public class RegisterAccess {
         return register;
     }
 
-    /** The register, for a service token that may write dockets. */
+    /** The register, for a service token that may write dockets (a replica is refused by the write path itself). */
     public Register writable(Caller caller, String id) {
-        Access.requireScope(caller, WRITE_DOCKET_SCOPE);
+        return writable(caller, id, WRITE_DOCKET_SCOPE);
+    }
+
+    /** A replica, for a service token that may write replicas; 409 {@code register-not-replica} for a register sealed here. */
+    public Register replicaWritable(Caller caller, String id) {
+        Register register = writable(caller, id, WRITE_REPLICA_SCOPE);
+        if (!register.isReplica()) {
+            throw ApiException.conflict("register-not-replica", "Register " + id + " is sealed on this installation, not a replica");
+        }
+        return register;
+    }
+
+    /**
+     * The register, for a service that hands it a signed tree head: a validator
+     * ({@code register:write-docket}) for a register sealed here, the peer service
+     * ({@code register:write-replica}) for a replica.
+     */
+    public Register headWritable(Caller caller, String id) {
+        if (!caller.hasScope(WRITE_REPLICA_SCOPE)) {
+            Access.requireScope(caller, WRITE_DOCKET_SCOPE);
+        }
         RegisterId.require(id);
         Register register = registry.find(id).orElseThrow(() -> ApiException.notFound("register"));
-        Access.requireActingFor(caller, register.organizationId(), WRITE_DOCKET_SCOPE, "register");
+        String scope = register.isReplica() ? WRITE_REPLICA_SCOPE : WRITE_DOCKET_SCOPE;
+        Access.requireScope(caller, scope);
+        Access.requireActingFor(caller, register.organizationId(), scope, "register");
+        return register;
+    }
+
+    private Register writable(Caller caller, String id, String scope) {
+        Access.requireScope(caller, scope);
+        RegisterId.require(id);
+        Register register = registry.find(id).orElseThrow(() -> ApiException.notFound("register"));
+        Access.requireActingFor(caller, register.organizationId(), scope, "register");
         return register;
     }
 

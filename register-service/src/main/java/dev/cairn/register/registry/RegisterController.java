@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.cairn.ledger.LedgerHashes;
 import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
 import dev.cairn.platform.problem.ApiException;
@@ -39,16 +40,26 @@ class RegisterController {
     record UpdateRequest(@Size(min = 1, max = 200) String name, @Size(max = 2000) String description) {
     }
 
+    /** A replica of register {@code id} sealed on installation {@code homeNodeId}, whose genesis docket is {@code genesisHash}. */
+    record CreateReplicaRequest(@NotBlank String id, @NotBlank @Size(max = 200) String organizationId, @NotBlank @Size(max = 200) String name,
+            @Size(max = 2000) String description, @NotBlank String homeNodeId, @NotBlank String genesisHash) {
+    }
+
     record Genesis(String type, String registerId, String owner, String docketWriterScope) {
     }
 
+    /** Where a replica's dockets are sealed; null in the view of a register sealed here. */
+    record ReplicaView(String homeNodeId, String genesisHash) {
+    }
+
     record RegisterView(String id, String organizationId, String name, String description, Register.Status status, long height,
-            String latestDocketHash, Instant createdAt, Instant updatedAt, Genesis genesis) {
+            String latestDocketHash, Instant createdAt, Instant updatedAt, Genesis genesis, ReplicaView replica) {
 
         static RegisterView of(Register register) {
             return new RegisterView(register.id(), register.organizationId(), register.name(), register.description(), register.status(),
                     register.height(), register.latestDocketHash(), register.createdAt(), register.updatedAt(),
-                    new Genesis("genesis", register.id(), register.organizationId(), RegisterAccess.WRITE_DOCKET_SCOPE));
+                    new Genesis("genesis", register.id(), register.organizationId(), RegisterAccess.WRITE_DOCKET_SCOPE),
+                    register.isReplica() ? new ReplicaView(register.replica().homeNodeId(), register.replica().genesisHash()) : null);
         }
     }
 
@@ -71,6 +82,38 @@ class RegisterController {
         }
         Register register = registry.create(caller.orgId(), request.name().strip(), request.description(), caller.subject());
         return ResponseEntity.created(URI.create("/api/registers/" + register.id())).body(RegisterView.of(register));
+    }
+
+    /**
+     * A read-only replica of a register sealed on another installation, under the home's id, for
+     * the peer service ({@code register:write-replica}). It waits for its genesis docket, which
+     * only the replica write path brings, and no validator here seals it. Asking again for the same
+     * replica (same home and genesis) answers the one created.
+     */
+    @PostMapping("/replicas")
+    ResponseEntity<RegisterView> createReplica(Caller caller, @Valid @RequestBody CreateReplicaRequest request) {
+        Access.requireScope(caller, RegisterAccess.WRITE_REPLICA_SCOPE);
+        RegisterId.require(request.id());
+        if (!Register.Replica.isNodeId(request.homeNodeId())) {
+            throw ApiException.badRequest("invalid-replica", "homeNodeId must be a node id, 40 lower-case hex digits");
+        }
+        if (!LedgerHashes.isHash(request.genesisHash())) {
+            throw ApiException.badRequest("invalid-replica", "genesisHash must be the hash of the home's genesis docket, 64 lower-case hex digits");
+        }
+        Access.requireActingFor(caller, request.organizationId(), RegisterAccess.WRITE_REPLICA_SCOPE, "organisation");
+        Register.Replica replica = new Register.Replica(request.homeNodeId(), request.genesisHash());
+        Register created = registry.createReplica(request.id(), request.organizationId(), request.name().strip(), request.description(), replica,
+                caller.subject()).orElse(null);
+        if (created != null) {
+            return ResponseEntity.created(URI.create("/api/registers/" + created.id())).body(RegisterView.of(created));
+        }
+        Register existing = registry.find(request.id()).orElse(null);
+        if (existing != null && replica.equals(existing.replica()) && existing.organizationId().equals(request.organizationId())) {
+            return ResponseEntity.ok(RegisterView.of(repaired(existing)));
+        }
+        throw ApiException.conflict("register-exists", existing != null && existing.isReplica()
+                ? "Register " + request.id() + " exists already, as a replica of another home or genesis"
+                : "Register " + request.id() + " exists already");
     }
 
     /**

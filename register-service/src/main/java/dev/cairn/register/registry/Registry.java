@@ -37,6 +37,28 @@ public class Registry {
         return Register.of(document);
     }
 
+    /**
+     * Creates a read-only replica of a register sealed elsewhere, under the home's id; empty when a
+     * register with that id exists already (a replica or not).
+     */
+    public Optional<Register> createReplica(String id, String organizationId, String name, String description, Register.Replica replica,
+            String createdBy) {
+        Date now = new Date();
+        Document document = new Document("_id", id).append("organizationId", organizationId).append("name", name)
+                .append("description", description).append("status", Register.Status.AWAITING_GENESIS.name()).append("height", -1L)
+                .append("latestDocketHash", null).append("createdBy", createdBy).append("createdAt", now).append("updatedAt", now)
+                .append("replica", replica.toDocument());
+        try {
+            registers.insertOne(document);
+        } catch (com.mongodb.MongoWriteException e) {
+            if (e.getError().getCategory() == com.mongodb.ErrorCategory.DUPLICATE_KEY) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        return Optional.of(Register.of(document));
+    }
+
     public Optional<Register> find(String id) {
         return Optional.ofNullable(registers.find(Filters.eq("_id", id)).first()).map(Register::of);
     }
@@ -71,10 +93,13 @@ public class Registry {
         return after == null ? epoch : after.get("fencingEpoch", Number.class).longValue();
     }
 
-    /** Registers in this status, oldest first: for Cairn's services (e.g. validators sealing genesis dockets). */
+    /**
+     * Registers sealed here in this status, oldest first: for Cairn's services (e.g. validators
+     * sealing genesis dockets). Replicas are never listed: their dockets are sealed on their home.
+     */
     public List<Register> withStatus(Register.Status status, int limit) {
-        return registers.find(Filters.eq("status", status.name())).sort(Sorts.ascending("createdAt")).limit(limit).map(Register::of)
-                .into(new ArrayList<>());
+        return registers.find(Filters.and(Filters.eq("status", status.name()), Filters.eq("replica", null))).sort(Sorts.ascending("createdAt"))
+                .limit(limit).map(Register::of).into(new ArrayList<>());
     }
 
     /** Keeps a signed tree head if it covers more dockets than the one kept; heads never go back. */
