@@ -76,6 +76,59 @@ public class LedgerReader {
         return found;
     }
 
+    /** A sealed docket as stored, with its stored transactions in the docket's order. */
+    public record Sealed(Document docket, List<Document> transactions) {
+    }
+
+    /**
+     * The sealed dockets from height {@code from}, at most {@code limit}, each with its transactions;
+     * no more once their stored records ({@code raw}) would pass {@code maxBytes}, but always one
+     * when there is one.
+     */
+    public List<Sealed> chain(String registerId, long from, int limit, long maxBytes) {
+        List<Sealed> chain = new ArrayList<>();
+        long bytes = 0;
+        for (Document docket : dockets(registerId, from, limit)) {
+            List<String> ids = docket.getList("transactionIds", String.class);
+            Map<String, Document> found = transactionsOf(registerId, ids);
+            List<Document> transactions = new ArrayList<>();
+            long size = utf8Length(docket.getString("raw"));
+            for (String txId : ids) {
+                Document tx = found.get(txId);
+                if (tx == null) {
+                    throw new IllegalStateException("transaction " + txId + " of docket " + docket.get("_id") + " of register " + registerId
+                            + " is missing from the store");
+                }
+                transactions.add(tx);
+                size += utf8Length(tx.getString("raw"));
+            }
+            if (!chain.isEmpty() && bytes + size > maxBytes) {
+                break;
+            }
+            chain.add(new Sealed(docket, transactions));
+            bytes += size;
+        }
+        return chain;
+    }
+
+    private static long utf8Length(String text) {
+        long length = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                length++;
+            } else if (c < 0x800) {
+                length += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                length += 4;
+                i++;
+            } else {
+                length += 3;
+            }
+        }
+        return length;
+    }
+
     public Optional<Document> transaction(String registerId, String txId) {
         return Optional.ofNullable(store.of(registerId).transactions().find(Filters.eq("_id", txId)).first())
                 .filter(document -> sealed(registerId, document));

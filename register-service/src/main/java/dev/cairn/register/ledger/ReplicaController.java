@@ -1,0 +1,78 @@
+package dev.cairn.register.ledger;
+
+import java.util.List;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.cairn.platform.auth.Caller;
+import dev.cairn.platform.problem.ApiException;
+import dev.cairn.register.config.RegisterProperties;
+import dev.cairn.register.registry.RegisterAccess;
+
+/**
+ * Copying registers between installations: a register's chain read in order, records exactly as
+ * signed (what the peer service of another installation fetches), and the write path of a
+ * read-only replica (what the peer service here stores).
+ */
+@RestController
+@RequestMapping("/api/registers/{id}")
+class ReplicaController {
+
+    /** A sealed docket and its transactions in the docket's order, each record as signed. */
+    record ChainDocket(JsonNode docket, List<JsonNode> transactions) {
+    }
+
+    /** Dockets from a height on; {@code sealedHeight} is the register's latest (-1 before genesis). */
+    record ChainView(String registerId, List<ChainDocket> dockets, long sealedHeight) {
+    }
+
+    private final RegisterAccess access;
+    private final LedgerReader reader;
+    private final ReplicaWriter writer;
+    private final RegisterProperties properties;
+    private final JsonMapper json;
+
+    ReplicaController(RegisterAccess access, LedgerReader reader, ReplicaWriter writer, RegisterProperties properties, JsonMapper json) {
+        this.access = access;
+        this.reader = reader;
+        this.writer = writer;
+        this.properties = properties;
+        this.json = json;
+    }
+
+    /**
+     * Up to {@code limit} dockets from height {@code from} (at most {@code cairn.register.replica.max-batch-dockets}),
+     * fewer when their records would pass {@code max-chain-bytes}; none from beyond the latest.
+     */
+    @GetMapping("/chain")
+    ChainView chain(Caller caller, @PathVariable String id, @RequestParam(defaultValue = "0") String from,
+            @RequestParam(defaultValue = "100") int limit) {
+        access.readable(caller, id);
+        long start = LedgerViews.height(from);
+        if (limit < 1) {
+            throw ApiException.badRequest("invalid-limit", "limit must be >= 1");
+        }
+        RegisterProperties.Replica replica = properties.replica();
+        long sealedHeight = reader.sealedHeight(id);
+        List<ChainDocket> dockets = reader.chain(id, start, Math.min(limit, replica.maxBatchDockets()), replica.maxChainBytes()).stream()
+                .map(sealed -> new ChainDocket(json.readTree(sealed.docket().getString("raw")),
+                        sealed.transactions().stream().map(tx -> json.readTree(tx.getString("raw"))).toList()))
+                .toList();
+        return new ChainView(id, dockets, Math.max(sealedHeight, dockets.isEmpty() ? -1 : start + dockets.size() - 1));
+    }
+
+    /** A batch of dockets copied from the replica's home ({@code register:write-replica}); see {@link ReplicaWriter}. */
+    @PostMapping("/replica/dockets")
+    ReplicaWriter.Written write(Caller caller, @PathVariable String id, @RequestBody JsonNode request) {
+        return writer.write(access.replicaWritable(caller, id), request);
+    }
+}
