@@ -1,0 +1,131 @@
+package dev.cairn.peer.protocol;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.data.mongodb.core.SimpleMongoClientDatabaseFactory;
+
+import dev.cairn.peer.config.PeerProperties;
+import dev.cairn.peer.identity.NodeIdentity;
+import dev.cairn.platform.crypto.AesGcm;
+import dev.cairn.platform.problem.ApiException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Two nodes on their own (embedded) MongoDB databases: what one seals the other believes, and nothing else. */
+class EnvelopesTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String KEK = Base64.getEncoder().encodeToString(AesGcm.newKey());
+
+    private MongoServer server;
+    private MongoClient client;
+    private Clock clock = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
+
+    @BeforeEach
+    void start() {
+        server = new MongoServer(new MemoryBackend());
+        client = MongoClients.create(server.bindAndGetConnectionString());
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.shutdown();
+    }
+
+    @Test
+    void aNodeKeepsOneIdentityAcrossReplicasAndItsIdIsTheHashOfItsKey() {
+        NodeIdentity first = identity("a", KEK);
+        NodeIdentity second = identity("a", KEK);
+        assertThat(second.nodeId()).isEqualTo(first.nodeId()).matches("[0-9a-f]{40}");
+        assertThat(NodeIdentity.nodeIdOf(Base64.getDecoder().decode(first.publicKeyBase64()))).isEqualTo(first.nodeId());
+        assertThat(identity("b", KEK).nodeId()).isNotEqualTo(first.nodeId());
+        assertThatThrownBy(() -> identity("a", Base64.getEncoder().encodeToString(AesGcm.newKey())))
+                .hasMessageContaining("not the key it was made with");
+        assertThat(client.getDatabase("a").getCollection("peer_identity").find().first().toJson())
+                .doesNotContain("\"privateKey\"");
+    }
+
+    @Test
+    void anEnvelopeIsBelievedOnlyAsSignedForThisNodeInItsWindowAndOnce() {
+        Envelopes a = envelopes("a");
+        Envelopes b = envelopes("b");
+        String nodeB = identity("b", KEK).nodeId();
+        String nodeA = identity("a", KEK).nodeId();
+        ObjectNode body = JSON.createObjectNode().put("hello", "world");
+
+        ObjectNode sent = a.seal("exchange", nodeB, null, body);
+        Envelopes.Opened opened = b.openRequest(sent, "exchange");
+        assertThat(opened.from()).isEqualTo(nodeA);
+        assertThat(opened.body()).isEqualTo(body);
+        assertRefused(() -> b.openRequest(sent, "exchange"), 409, "replayed-message");
+
+        ObjectNode altered = a.seal("exchange", nodeB, null, body);
+        ((ObjectNode) altered.path("body")).put("hello", "mars");
+        assertRefused(() -> b.openRequest(altered, "exchange"), 401, "invalid-signature");
+        ObjectNode impostor = a.seal("exchange", nodeB, null, body);
+        impostor.put("from", nodeB);
+        assertRefused(() -> b.openRequest(impostor, "exchange"), 401, "sender-not-key");
+        assertRefused(() -> b.openRequest(a.seal("exchange", nodeA, null, body), "exchange"), 403, "not-for-this-node");
+        assertRefused(() -> b.openRequest(a.seal("dockets", nodeB, null, body), "exchange"), 400, "invalid-envelope");
+        ObjectNode unsigned = a.seal("exchange", nodeB, null, body);
+        unsigned.remove("signature");
+        assertRefused(() -> b.openRequest(unsigned, "exchange"), 401, "invalid-signature");
+
+        clock = Clock.offset(clock, Duration.ofMinutes(3));
+        Envelopes late = envelopes("b");
+        assertRefused(() -> late.openRequest(a.seal("exchange", nodeB, null, body), "exchange"), 401, "outside-time-window");
+    }
+
+    @Test
+    void anAnswerMustComeFromTheNodeAskedAndNameTheRequest() {
+        Envelopes a = envelopes("a");
+        Envelopes b = envelopes("b");
+        String nodeA = identity("a", KEK).nodeId();
+        String nodeB = identity("b", KEK).nodeId();
+        ObjectNode request = a.seal("dockets", nodeB, null, JSON.createObjectNode());
+        String nonce = request.path("nonce").asString();
+        ObjectNode answer = b.seal("dockets.answer", nodeA, nonce, JSON.createObjectNode().put("ok", true));
+        assertThat(a.openAnswer(answer, "dockets.answer", nodeB, nonce).body().path("ok").asBoolean()).isTrue();
+        assertRefused(() -> a.openAnswer(answer, "dockets.answer", nodeB, "0".repeat(32)), 401, "not-an-answer");
+        assertRefused(() -> a.openAnswer(answer, "dockets.answer", "1".repeat(40), nonce), 401, "wrong-peer");
+    }
+
+    private static void assertRefused(Runnable call, int status, String type) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.getStatusCode().value()).isEqualTo(status);
+            assertThat(e.getBody().getType().toString()).endsWith("/" + type);
+        });
+    }
+
+    private Envelopes envelopes(String database) {
+        PeerProperties properties = properties(KEK);
+        SimpleMongoClientDatabaseFactory databases = new SimpleMongoClientDatabaseFactory(client, database);
+        return new Envelopes(identity(database, KEK), new NonceLedger(databases, properties, clock), JSON, clock, properties);
+    }
+
+    private NodeIdentity identity(String database, String kek) {
+        return new NodeIdentity(new SimpleMongoClientDatabaseFactory(client, database), properties(kek));
+    }
+
+    private static PeerProperties properties(String kek) {
+        return new PeerProperties(null, List.of(), List.of(), false, kek, null, null, null, null, null, null, null, null, null, null, null,
+                null, null);
+    }
+}
