@@ -24,8 +24,12 @@ import dev.cairn.validator.config.ValidatorProperties;
 @Component
 public class RegisterClient {
 
-    /** What the validator needs to know about a register; {@code online} once its genesis docket is sealed. */
-    public record RegisterInfo(String id, String organizationId, boolean online, JsonNode genesis) {
+    /**
+     * What the validator needs to know about a register; {@code online} once its genesis docket is
+     * sealed; {@code replica} for a read-only copy of a register sealed on another installation
+     * ({@code homeNodeId}), which is never sealed here.
+     */
+    public record RegisterInfo(String id, String organizationId, boolean online, JsonNode genesis, boolean replica, String homeNodeId) {
     }
 
     /** The answer to a docket write: 201, or a 409 whose problem {@code type} says why. */
@@ -178,7 +182,10 @@ public class RegisterClient {
     }
 
     private static RegisterInfo info(JsonNode register) {
+        JsonNode replica = register.path("replica");
+        boolean isReplica = replica.isObject();
         return new RegisterInfo(register.path("id").asString(), register.path("organizationId").asString(null),
-                "ONLINE".equals(register.path("status").asString()), register.path("genesis"));
+                "ONLINE".equals(register.path("status").asString()), register.path("genesis"), isReplica,
+                isReplica ? replica.path("homeNodeId").asString(null) : null);
     }
 }

@@ -36,8 +36,9 @@ import dev.cairn.validator.config.ValidatorProperties;
  * Accepting transactions into the mempool. Before anything is stored a transaction must pass
  * the checks that need nothing but the transaction and its register: size, shape, txId,
  * signature, the sender being the signing key's address, timing, the register (which the caller
- * must be allowed to write to), the previous transaction, and no second successor of it. The
- * validator checks timing, register and previous transaction again before sealing.
+ * must be allowed to write to, and which must be sealed here: a read-only replica of another
+ * installation's register is refused), the previous transaction, and no second successor of it.
+ * The validator checks timing, register and previous transaction again before sealing.
  */
 @Service
 public class Submissions {
@@ -264,6 +265,11 @@ public class Submissions {
         }
         RegisterClient.RegisterInfo register = registers.register(registerId).orElseThrow(() -> ApiException.notFound("register"));
         Access.requireActingFor(caller, register.organizationId(), SUBMIT_SCOPE, "register");
+        if (register.replica()) {
+            throw new ApiException(HttpStatus.CONFLICT, "register-is-replica", "Conflict", "Register " + registerId
+                    + " is a read-only replica of node " + register.homeNodeId() + "; submit on its home installation",
+                    Map.of("homeNodeId", String.valueOf(register.homeNodeId())));
+        }
         if (SealingKeys.isKeyChange(tx)) {
             checkKeyChange(tx, registerId);
         }

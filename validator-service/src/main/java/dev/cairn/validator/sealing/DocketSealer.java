@@ -234,6 +234,14 @@ public class DocketSealer {
     }
 
     private boolean seal(String registerId, Leases.Lease lease) {
+        if (registers.register(registerId).map(RegisterClient.RegisterInfo::replica).orElse(false)) {
+            // a read-only replica of another installation's register: neither listed as awaiting genesis nor
+            // open to submissions, and the register service refuses its dockets; nothing of it is sealed here
+            awaitingGenesis.remove(registerId);
+            mempool.pending(registerId, properties.docket().maxTransactions()).forEach(entry -> rejections.reject(entry,
+                    "the register is a read-only replica of another installation's register; submit on its home installation"));
+            return false;
+        }
         Instant haltedUntil = halted.get(registerId);
         if (haltedUntil != null) {
             if (clock.instant().isBefore(haltedUntil)) {
