@@ -11,8 +11,10 @@ public final class Scopes {
     public static final String WALLET_SYSTEM = "wallet:system";
     /** Read registers, dockets and transactions. */
     public static final String REGISTER_READ = "register:read";
-    /** Write sealed dockets into registers (validators, peer replication). */
+    /** Write sealed dockets into registers (validators). */
     public static final String REGISTER_WRITE_DOCKET = "register:write-docket";
+    /** Create read-only replicas of other installations' registers and write the dockets copied from them (the peer service). */
+    public static final String REGISTER_WRITE_REPLICA = "register:write-replica";
     /** Submit transactions to the validator. */
     public static final String VALIDATOR_SUBMIT = "validator:submit";
     /** Read blueprints (the validator checks transaction data against published ones). */
@@ -22,8 +24,8 @@ public final class Scopes {
     /** Read organisations and users. */
     public static final String TENANT_READ = "tenant:read";
 
-    public static final Set<String> ALL = Set.of(WALLET_SIGN, WALLET_SYSTEM, REGISTER_READ, REGISTER_WRITE_DOCKET, VALIDATOR_SUBMIT,
-            BLUEPRINT_READ, BLUEPRINT_EXECUTE, TENANT_READ);
+    public static final Set<String> ALL = Set.of(WALLET_SIGN, WALLET_SYSTEM, REGISTER_READ, REGISTER_WRITE_DOCKET, REGISTER_WRITE_REPLICA,
+            VALIDATOR_SUBMIT, BLUEPRINT_READ, BLUEPRINT_EXECUTE, TENANT_READ);
 
     /** What an organisation's own integrations may be granted. */
     public static final Set<String> FOR_ORGANISATIONS = Set.of(WALLET_SIGN, REGISTER_READ, VALIDATOR_SUBMIT, BLUEPRINT_READ,
