@@ -13,28 +13,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxDocketTransactions most transactions one docket may hold
  *                              ({@code CAIRN_REGISTER_MAXDOCKETTRANSACTIONS}, default 10000)
  * @param websocket             the event stream's WebSocket endpoint
- * @param replica               copying registers between installations (read-only replicas)
  */
 @ConfigurationProperties("cairn.register")
-public record RegisterProperties(String databasePrefix, Integer maxPageSize, Integer maxDocketTransactions, Websocket websocket,
-        Replica replica) {
-
-    /**
-     * @param maxBatchDockets most dockets one replica write or chain read carries
-     *                        ({@code CAIRN_REGISTER_REPLICA_MAXBATCHDOCKETS}, default 100)
-     * @param maxChainBytes   a chain read stops adding dockets once its records would pass this many
-     *                        bytes of canonical JSON, but always holds one
-     *                        ({@code CAIRN_REGISTER_REPLICA_MAXCHAINBYTES}, default 4194304, 4 MiB)
-     */
-    public record Replica(Integer maxBatchDockets, Long maxChainBytes) {
-        public Replica {
-            maxBatchDockets = maxBatchDockets == null ? 100 : maxBatchDockets;
-            maxChainBytes = maxChainBytes == null ? 4L * 1024 * 1024 : maxChainBytes;
-            if (maxBatchDockets < 1 || maxChainBytes < 1) {
-                throw new IllegalArgumentException("cairn.register.replica.max-batch-dockets and max-chain-bytes must be >= 1");
-            }
-        }
-    }
+public record RegisterProperties(String databasePrefix, Integer maxPageSize, Integer maxDocketTransactions, Websocket websocket) {
 
     /**
      * @param allowedOrigins origins a browser may open {@code /ws/registers} from
@@ -55,6 +36,5 @@ public record RegisterProperties(String databasePrefix, Integer maxPageSize, Int
         maxPageSize = maxPageSize == null ? 100 : maxPageSize;
         maxDocketTransactions = maxDocketTransactions == null ? 10_000 : maxDocketTransactions;
         websocket = websocket == null ? new Websocket(null) : websocket;
-        replica = replica == null ? new Replica(null, null) : replica;
     }
 }

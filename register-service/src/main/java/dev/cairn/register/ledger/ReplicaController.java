@@ -15,7 +15,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.cairn.platform.auth.Caller;
 import dev.cairn.platform.problem.ApiException;
-import dev.cairn.register.config.RegisterProperties;
 import dev.cairn.register.registry.RegisterAccess;
 
 /**
@@ -35,23 +34,24 @@ class ReplicaController {
     record ChainView(String registerId, List<ChainDocket> dockets, long sealedHeight) {
     }
 
+    /** A chain read stops adding dockets once its records would pass this many bytes of canonical JSON (but holds one). */
+    static final long MAX_CHAIN_BYTES = 4L * 1024 * 1024;
+
     private final RegisterAccess access;
     private final LedgerReader reader;
     private final ReplicaWriter writer;
-    private final RegisterProperties properties;
     private final JsonMapper json;
 
-    ReplicaController(RegisterAccess access, LedgerReader reader, ReplicaWriter writer, RegisterProperties properties, JsonMapper json) {
+    ReplicaController(RegisterAccess access, LedgerReader reader, ReplicaWriter writer, JsonMapper json) {
         this.access = access;
         this.reader = reader;
         this.writer = writer;
-        this.properties = properties;
         this.json = json;
     }
 
     /**
-     * Up to {@code limit} dockets from height {@code from} (at most {@code cairn.register.replica.max-batch-dockets}),
-     * fewer when their records would pass {@code max-chain-bytes}; none from beyond the latest.
+     * Up to {@code limit} dockets from height {@code from} (at most {@link ReplicaWriter#MAX_DOCKETS}),
+     * fewer when their records would pass {@link #MAX_CHAIN_BYTES}; none from beyond the latest.
      */
     @GetMapping("/chain")
     ChainView chain(Caller caller, @PathVariable String id, @RequestParam(defaultValue = "0") String from,
@@ -61,9 +61,8 @@ class ReplicaController {
         if (limit < 1) {
             throw ApiException.badRequest("invalid-limit", "limit must be >= 1");
         }
-        RegisterProperties.Replica replica = properties.replica();
         long sealedHeight = reader.sealedHeight(id);
-        List<ChainDocket> dockets = reader.chain(id, start, Math.min(limit, replica.maxBatchDockets()), replica.maxChainBytes()).stream()
+        List<ChainDocket> dockets = reader.chain(id, start, Math.min(limit, ReplicaWriter.MAX_DOCKETS), MAX_CHAIN_BYTES).stream()
                 .map(sealed -> new ChainDocket(json.readTree(sealed.docket().getString("raw")),
                         sealed.transactions().stream().map(tx -> json.readTree(tx.getString("raw"))).toList()))
                 .toList();

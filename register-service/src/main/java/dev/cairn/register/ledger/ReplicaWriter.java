@@ -47,6 +47,8 @@ public class ReplicaWriter {
     public record Written(String registerId, long height, String hash, int stored, long treeSize, String rootHash) {
     }
 
+    /** Most dockets one batch (and one chain read) carries. */
+    public static final int MAX_DOCKETS = 100;
     private static final int IDS_PER_QUERY = 10_000;
 
     private final LedgerStore store;
@@ -126,7 +128,7 @@ public class ReplicaWriter {
 
     private List<ReplicaBatch.Entry> entries(JsonNode request) {
         JsonNode dockets = request.path("dockets");
-        int max = properties.replica().maxBatchDockets();
+        int max = MAX_DOCKETS;
         if (!request.isObject() || !dockets.isArray() || dockets.isEmpty()) {
             throw ApiException.badRequest("invalid-batch", "The body is {dockets: [{docket, transactions[]}, ...], head?} with at least one docket");
         }
