@@ -56,6 +56,8 @@ import dev.cairn.platform.lease.Leases;
 public class Replicator {
 
     private static final Logger log = LoggerFactory.getLogger(Replicator.class);
+    /** The most JSON sent to the register service in one request: below its request size limit (2 MB by default). */
+    private static final long PART_BYTES = 1_500_000;
 
     private final Subscriptions subscriptions;
     private final PeerDirectory directory;
@@ -221,7 +223,7 @@ public class Replicator {
         long last = batch.get(batch.size() - 1).path("docket").path("height").asLong();
         JsonNode headForBatch = head != null && head.path("treeSize").asLong() - 1 <= last && head.path("treeSize").asLong() - 1 > stored ? head
                 : null;
-        ServiceHttp.Answer written = registers.writeReplica(id, batch, headForBatch);
+        ServiceHttp.Answer written = writeInParts(id, batch, headForBatch);
         if (written.status() == 200) {
             int count = 0;
             for (JsonNode item : batch.values()) {
@@ -250,6 +252,30 @@ public class Replicator {
         }
         subscriptions.failed(id, Subscriptions.State.STALLED, "register-service answered " + written.status() + " " + type + ": " + detail);
         return false;
+    }
+
+    /**
+     * Hands the batch to the register service in parts that fit its request size (about 1.5 MB of
+     * JSON each), in order; the head goes with the last part. Stops at the first part refused.
+     */
+    private ServiceHttp.Answer writeInParts(String id, ArrayNode batch, JsonNode head) {
+        ArrayNode part = json.createArrayNode();
+        long size = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            JsonNode item = batch.get(i);
+            long itemSize = item.toString().length();
+            if (!part.isEmpty() && size + itemSize > PART_BYTES) {
+                ServiceHttp.Answer answer = registers.writeReplica(id, part, null);
+                if (answer.status() != 200) {
+                    return answer;
+                }
+                part = json.createArrayNode();
+                size = 0;
+            }
+            part.add(item);
+            size += itemSize;
+        }
+        return registers.writeReplica(id, part, head);
     }
 
     /** Whether the served batch is what was asked for: this register, contiguous heights from {@code from}, no more than asked. */
