@@ -77,6 +77,11 @@ public class RegisterService {
         return http.post("/api/registers/" + id + "/replica/dockets", body);
     }
 
+    /** Keeps the home's signed head for the replica, once its dockets are stored (checked against them there). */
+    public ServiceHttp.Answer postHead(String id, JsonNode head) {
+        return http.post("/api/registers/" + id + "/head", head);
+    }
+
     private static Optional<JsonNode> found(ServiceHttp.Answer answer, String doing) {
         if (answer.status() == 404) {
             return Optional.empty();

@@ -75,6 +75,8 @@ public class Replicator {
     });
     private final Map<String, Leases.Lease> running = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lag = new ConcurrentHashMap<>();
+    /** The size of the latest head this replica handed to the register service, per register. */
+    private final Map<String, Long> heads = new ConcurrentHashMap<>();
     private final Counter dockets;
     private final Counter transactions;
     private volatile boolean stopping;
@@ -216,6 +218,16 @@ public class Replicator {
             batch.add(item);
         }
         if (batch.isEmpty()) {
+            if (head != null && head.path("treeSize").asLong() - 1 <= stored && head.path("treeSize").asLong() > headKept(id)) {
+                // a head signed after the dockets it covers were stored here
+                ServiceHttp.Answer kept = registers.postHead(id, head);
+                if (kept.status() == 400 || kept.status() == 409) {
+                    return refuse(s, head.path("treeSize").asLong() - 1, "the signed tree head: " + kept.body().path("detail").asString(""));
+                }
+                if (kept.ok()) {
+                    heads.put(id, head.path("treeSize").asLong());
+                }
+            }
             subscriptions.progressed(id, remoteHeight > stored ? Subscriptions.State.SYNCING : Subscriptions.State.FOLLOWING, stored,
                     remoteHeight, 0, 0);
             return true;
@@ -225,6 +237,9 @@ public class Replicator {
                 : null;
         ServiceHttp.Answer written = writeInParts(id, batch, headForBatch);
         if (written.status() == 200) {
+            if (headForBatch != null) {
+                heads.put(id, headForBatch.path("treeSize").asLong());
+            }
             int count = 0;
             for (JsonNode item : batch.values()) {
                 count += item.path("transactions").size();
@@ -386,6 +401,10 @@ public class Replicator {
             return "unasked";
         }
         return "other";
+    }
+
+    private long headKept(String registerId) {
+        return heads.getOrDefault(registerId, 0L);
     }
 
     private AtomicLong lag(String registerId) {
