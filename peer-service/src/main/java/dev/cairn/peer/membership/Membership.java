@@ -45,6 +45,7 @@ public class Membership {
     private final Leases leases;
     private final NonceLedger nonces;
     private final JsonMapper json;
+    private final java.util.Map<URI, String> seedErrors = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Membership(PeerProperties properties, PeerDirectory directory, PeerClient client, Advertisements advertisements, NodeIdentity self,
             Leases leases, NonceLedger nonces, JsonMapper json) {
@@ -92,9 +93,12 @@ public class Membership {
                     continue;
                 }
                 directory.heard(nodeId, info.opened().publicKey(), seed, info.roundTrip(), null, true);
+                seedErrors.remove(seed);
                 log.info("Seed {} is node {}", seed, nodeId);
             } catch (PeerClient.PeerCallException e) {
-                log.debug("Seed {} not reached: {}", seed, e.getMessage());
+                if (!e.getMessage().equals(seedErrors.put(seed, e.getMessage()))) {
+                    log.warn("Seed {} not reached: {}", seed, e.getMessage()); // once per distinct error, not every round
+                }
             }
         }
     }
