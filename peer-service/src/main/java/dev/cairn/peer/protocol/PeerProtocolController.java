@@ -36,8 +36,8 @@ import dev.cairn.platform.problem.ApiException;
  *       knows (at most 50) and the registers it advertises with their signed heads.</li>
  *   <li>{@code POST /peer/v1/dockets}: {@code {registerId, from, limit, waitSeconds}} →
  *       {@code {registerId, dockets: [{docket, transactions}], sealedHeight, head}}: at most {@code limit}
- *       dockets from height {@code from}, exactly as signed; when there are none yet, the answer waits up
- *       to {@code waitSeconds} (at most 30) for one.</li>
+ *       dockets from height {@code from}, exactly as signed; when there is none after {@code from} yet, the
+ *       answer waits up to {@code waitSeconds} (at most 30) for one.</li>
  * </ul>
  */
 @RestController
@@ -107,7 +107,8 @@ class PeerProtocolController {
         }
         long deadline = System.nanoTime() + wait * 1_000_000_000L;
         JsonNode chain = registers.chain(registerId, from, limit);
-        while (chain.path("dockets").isEmpty() && System.nanoTime() < deadline) {
+        // a follower asks from the docket it holds (to compare it): wait for one after it
+        while (chain.path("sealedHeight").asLong(-1) <= from && System.nanoTime() < deadline) {
             Thread.sleep(200);
             chain = registers.chain(registerId, from, limit);
         }
