@@ -46,9 +46,10 @@ import dev.cairn.platform.lease.Leases;
  *   <li>compares the source's docket at {@code h} with the stored one: another docket, validly
  *       signed by a sealing key of the register, is evidence of divergence (kept; the
  *       subscription stops as {@code diverged}); one that is not is tampered data;</li>
- *   <li>checks each docket and transaction on its own (hashes, signatures, Merkle roots) and hands
- *       the batch, with the signed head when the batch reaches it, to the register service, which
- *       checks it whole against the stored chain and the pinned genesis before storing any of it.</li>
+ *   <li>checks that each docket comes with the transactions it lists, and hands the batch, with the
+ *       signed head when the batch reaches it, to the register service, which checks it whole
+ *       (hashes, signatures, Merkle roots, links, sealing keys, the pinned genesis, the head)
+ *       against the stored chain before storing any of it.</li>
  * </ol>
  * Tampered data is refused with its reason, and the source is penalised (banned for a while).
  */
@@ -312,12 +313,17 @@ public class Replicator {
         return null;
     }
 
-    /** The checks a docket and its transactions pass on their own: hashes, signatures, Merkle root, the transactions it lists in its order. */
+    /**
+     * What the batch must hold for each docket before it is handed on: an object with the
+     * transactions the docket lists, in its order. The cryptographic checks (hashes, signatures,
+     * Merkle roots, sealing keys, the head) are made once, by the register service, on the whole
+     * batch before it stores any of it; a refusal there names the height and the reason, and the
+     * source is penalised the same way.
+     */
     private static String recordProblem(JsonNode item) {
         JsonNode docket = item.path("docket");
-        String problem = ChainRules.docketSelfProblem(docket);
-        if (problem != null) {
-            return problem;
+        if (!docket.isObject()) {
+            return "a docket is not a JSON object";
         }
         List<String> ids = ChainRules.transactionIds(docket);
         JsonNode transactions = item.path("transactions");
@@ -325,13 +331,8 @@ public class Replicator {
             return "the docket lists " + ids.size() + " transactions and " + transactions.size() + " were served";
         }
         for (int i = 0; i < ids.size(); i++) {
-            JsonNode tx = transactions.get(i);
-            if (!ids.get(i).equals(tx.path("txId").asString(null))) {
+            if (!ids.get(i).equals(transactions.get(i).path("txId").asString(null))) {
                 return "transaction " + ids.get(i) + " is missing or out of order";
-            }
-            problem = ChainRules.transactionSelfProblem(tx);
-            if (problem != null) {
-                return problem;
             }
         }
         return null;

@@ -13,7 +13,6 @@ import dev.cairn.ledger.LedgerHashes;
 import dev.cairn.ledger.MerkleTree;
 import dev.cairn.ledger.RuleException;
 import dev.cairn.ledger.SealingKeys;
-import dev.cairn.ledger.TransactionRules;
 import dev.cairn.ledger.TreeHead;
 
 /**
@@ -162,8 +161,8 @@ final class ReplicaBatch {
             JsonNode tx = transactions.get(i);
             String txId = ids.get(i);
             require(ChainRules.transactionPlaceProblem(tx, registerId, txId, height));
+            // the place check covers the transaction's shape; its id and signature are checked once, here
             require(ChainRules.transactionSelfProblem(tx));
-            require(TransactionRules.problem(tx, registerId));
             Long sealedAt = sealed.get(txId);
             // sealed at this very height: the same docket, stored meanwhile by a concurrent write, which storing finds
             if (sealedAt != null && sealedAt != height) {
