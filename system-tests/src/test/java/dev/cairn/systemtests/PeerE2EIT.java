@@ -95,10 +95,13 @@ class PeerE2EIT {
         assertThat(local.statusCode()).as(local.body()).isEqualTo(409);
         assertThat(local.body()).contains("register-is-replica");
 
-        // new dockets on A reach B while it follows
+        // new dockets on A reach B while it follows, pulled by exactly one of B's two peer replicas
+        long pulledBefore = replicatedDockets(b);
         submit(atA, registerId, 10);
         long newHeight = atA.json("/api/registers/" + registerId).path("height").asLong();
         await().atMost(Duration.ofSeconds(30)).until(() -> atB.json("/api/registers/" + registerId).path("height").asLong() == newHeight);
+        assertThat(replicatedDockets(b) - pulledBefore).as("dockets stored by B's peer replicas together: each once")
+                .isEqualTo(newHeight - homeHeight);
         JsonNode status = atB.json("/api/peers/registers").path("subscribed").get(0);
         assertThat(status.path("state").asString()).isIn("FOLLOWING", "SYNCING");
         assertThat(status.path("lagDockets").asLong()).isZero();
@@ -141,6 +144,8 @@ class PeerE2EIT {
                 assertThat(atB.get("/api/registers/" + second + "/dockets/0").statusCode()).as(tamper.name()).isEqualTo(404);
             }
 
+            equivocationIsKeptAsEvidence(a, atA, atB, nodeA, rogue);
+
             // bad envelopes: refused with a reason (problem+json), nothing believed
             URI cExchange = URI.create(atC.base() + "/peer/v1/exchange");
             String nodeC = atC.json("/api/peers/self").path("nodeId").asString();
@@ -168,6 +173,74 @@ class PeerE2EIT {
             ObjectNode tooMany = LedgerFixture.JSON.createObjectNode().put("registerId", second).put("from", 0).put("limit", 1000).put("waitSeconds", 0);
             assertRefused(atA, URI.create(a.frontUrl() + "/peer/v1/dockets"), rogue.seal("dockets", nodeA, null, tooMany), 400, "batch-too-large");
         }
+    }
+
+    /**
+     * A register whose sealing key this test holds (it seals the genesis itself, as a validator
+     * would), replicated to B through the rogue while it relays honestly; then the rogue serves
+     * another docket at a height B holds, validly signed by that key: two histories. B keeps both
+     * as evidence, stops the subscription as diverged, and overwrites nothing.
+     */
+    private void equivocationIsKeptAsEvidence(LocalCluster a, Client atA, Client atB, String nodeA, RoguePeer rogue) {
+        LedgerFixture sealer = new LedgerFixture();
+        String validator = Installation.serviceToken(a, "validator-service");
+        String third = null;
+        List<ObjectNode> chain = new ArrayList<>();
+        for (int attempt = 0; attempt < 5 && third == null; attempt++) {
+            String id = Json.field(atA.post("/api/registers", "{\"name\":\"Forked by its own sealer\"}").body(), "id");
+            ObjectNode genesis = sealer.docket(id, 0, dev.cairn.ledger.LedgerHashes.GENESIS_PREVIOUS_HASH, List.of(sealer.genesis(id, "peer tests")));
+            if (new Http(a.frontUrl()).post("/api/registers/" + id + "/dockets", validator, JSON, genesis.toString()).statusCode() == 201) {
+                third = id;
+                chain.add(genesis);
+            }
+        }
+        assertThat(third).as("a register whose genesis this test sealed").isNotNull();
+        String registerId = third;
+        for (int height = 1; height <= 3; height++) {
+            ObjectNode docket = sealer.docket(registerId, height, LedgerFixture.hash(chain.get(height - 1)), List.of(sealer.action(registerId, height)));
+            HttpResponse<String> written = new Http(a.frontUrl()).post("/api/registers/" + registerId + "/dockets", validator, JSON, docket.toString());
+            assertThat(written.statusCode()).as(written.body()).isEqualTo(201);
+            chain.add(docket);
+        }
+        assertThat(atA.post("/api/peers/registers/" + registerId + "/advertise", "").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> advertises(atB, nodeA, registerId));
+        rogue.advertise(advertisementOf(atB, nodeA, registerId));
+        rogue.tamper = RoguePeer.Tamper.NONE;
+        atB.delete("/api/peers/" + rogue.nodeId + "/ban");
+        rogue.introduceTo(URI.create(atB.base()), atB.json("/api/peers/self").path("nodeId").asString());
+        await().atMost(Duration.ofSeconds(30)).until(() -> advertises(atB, rogue.nodeId, registerId));
+        HttpResponse<String> subscribed = atB.post("/api/peers/registers/" + registerId + "/subscribe", "{\"source\":\"" + rogue.nodeId + "\"}");
+        assertThat(subscribed.statusCode()).as(subscribed.body()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(60)).until(() -> atB.json("/api/registers/" + registerId).path("height").asLong() == 3);
+
+        ObjectNode fork = sealer.docket(registerId, 3, LedgerFixture.hash(chain.get(2)), List.of(sealer.action(registerId, 999)));
+        rogue.fork = fork;
+        rogue.tamper = RoguePeer.Tamper.FORK;
+        await().atMost(Duration.ofSeconds(60)).until(() -> atB.json("/api/peers/registers").path("subscribed").findParents("registerId").stream()
+                .anyMatch(s -> s.path("registerId").asString().equals(registerId) && s.path("state").asString().equals("DIVERGED")));
+        JsonNode evidence = atB.json("/api/peers/evidence").findParents("registerId").stream()
+                .filter(e -> e.path("registerId").asString().equals(registerId)).findFirst().orElseThrow();
+        assertThat(evidence.path("height").asLong()).isEqualTo(3);
+        assertThat(evidence.path("held").path("hash").asString()).isEqualTo(chain.get(3).path("docket").path("hash").asString());
+        assertThat(evidence.path("offered").path("hash").asString()).isEqualTo(fork.path("docket").path("hash").asString());
+        assertThat(evidence.path("sourceNodeId").asString()).isEqualTo(rogue.nodeId);
+        assertThat(atB.json("/api/registers/" + registerId + "/dockets/3").path("hash").asString()).as("nothing overwritten")
+                .isEqualTo(chain.get(3).path("docket").path("hash").asString());
+        assertThat(atB.json("/api/registers/" + registerId + "/verify").path("ok").asBoolean()).isTrue();
+        rogue.tamper = RoguePeer.Tamper.NONE;
+    }
+
+    /** The dockets B's peer-service replicas have handed to its register service, summed over the replicas (their metrics). */
+    private static long replicatedDockets(LocalCluster installation) {
+        long total = 0;
+        for (ManagedProcess replica : installation.replicas("peer-service")) {
+            for (String line : new Http(LocalCluster.url(replica)).get("/actuator/prometheus").body().split("\n")) {
+                if (line.startsWith("cairn_replication_dockets_total")) {
+                    total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return total;
     }
 
     private static void assertRefused(Client at, URI endpoint, JsonNode envelope, int status, String type) {

@@ -35,7 +35,7 @@ import dev.cairn.testsupport.LedgerFixture;
  */
 final class RoguePeer implements AutoCloseable {
 
-    enum Tamper { NONE, TRANSACTION_BYTE, RESIGNED_DOCKET, HEAD_ROOT }
+    enum Tamper { NONE, TRANSACTION_BYTE, RESIGNED_DOCKET, HEAD_ROOT, FORK }
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -47,6 +47,8 @@ final class RoguePeer implements AutoCloseable {
     private final String homeNodeId;
     private volatile JsonNode advertisement;
     volatile Tamper tamper = Tamper.NONE;
+    /** For {@link Tamper#FORK}: {docket, transactions} served in place of the home's docket at its height. */
+    volatile JsonNode fork;
 
     RoguePeer(URI home, String homeNodeId) throws IOException {
         this.home = home;
@@ -142,6 +144,15 @@ final class RoguePeer implements AutoCloseable {
             case HEAD_ROOT -> {
                 if (served.path("head").isObject()) {
                     ((ObjectNode) served.path("head")).put("rootHash", "ab".repeat(32));
+                }
+            }
+            case FORK -> {
+                for (int i = 0; i < dockets.size(); i++) {
+                    JsonNode candidate = dockets.get(i).path("docket");
+                    if (candidate.path("registerId").equals(fork.path("docket").path("registerId"))
+                            && candidate.path("height").asLong() == fork.path("docket").path("height").asLong()) {
+                        dockets.set(i, fork);
+                    }
                 }
             }
             case NONE -> {
