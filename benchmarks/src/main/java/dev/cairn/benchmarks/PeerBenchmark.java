@@ -53,13 +53,13 @@ public final class PeerBenchmark {
                         + "docket and transaction (hashes, both signatures, Merkle roots, links, sealing keys, the signed head) "
                         + "before storing it.");
         for (ClusterSpec.MongoBackend backend : backends) {
-            run(root, backend, transactions, perDocket, rate, seconds, report);
+            run(root, backend, transactions, perDocket, rate, seconds, report, backend == backends.get(0));
         }
         report.write(root.resolve("docs/benchmarks/peer.md"));
     }
 
-    private static void run(Path root, ClusterSpec.MongoBackend backend, int transactions, int perDocket, int rate, int seconds, Report report)
-            throws Exception {
+    private static void run(Path root, ClusterSpec.MongoBackend backend, int transactions, int perDocket, int rate, int seconds, Report report,
+            boolean first) throws Exception {
         String name = backend.name().toLowerCase(java.util.Locale.ROOT);
         System.out.println("backend " + name + ": starting installations A and B ...");
         Path homeA = Files.createTempDirectory("cairn-bench-peer-a");
@@ -99,6 +99,9 @@ public final class PeerBenchmark {
             System.out.printf("catch-up: %d transactions in %.1f s; now %d tx/s on A for %d s ...%n", transactions, catchUp, rate, seconds);
             List<Long> lags = steady(chain, gatewayB, adminB, rate, Math.max(1, rate / 10), seconds);
 
+            if (!first) {
+                report.line("");
+            }
             report.line("## Backend: " + name);
             report.line("");
             report.line("### Catch-up");
@@ -122,7 +125,6 @@ public final class PeerBenchmark {
             Collections.sort(lags);
             report.table("Dockets", "p50", "p95", "max");
             report.row(lags.size(), ms(lags, 0.50), ms(lags, 0.95), ms(lags, 1.0));
-            report.line("");
         } finally {
             if (b != null) {
                 b.close();
