@@ -24,7 +24,6 @@ import dev.cairn.peer.identity.NodeIdentity;
 import dev.cairn.peer.membership.PeerDirectory;
 import dev.cairn.peer.replication.Advertisements;
 import dev.cairn.peer.replication.Evidence;
-import dev.cairn.peer.replication.Replicator;
 import dev.cairn.peer.replication.Subscriptions;
 import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
@@ -74,18 +73,16 @@ class PeerController {
     private final Advertisements advertisements;
     private final Subscriptions subscriptions;
     private final Evidence evidence;
-    private final Replicator replicator;
     private final RegisterService registers;
 
     PeerController(NodeIdentity self, PeerProperties properties, PeerDirectory directory, Advertisements advertisements,
-            Subscriptions subscriptions, Evidence evidence, Replicator replicator, RegisterService registers) {
+            Subscriptions subscriptions, Evidence evidence, RegisterService registers) {
         this.self = self;
         this.properties = properties;
         this.directory = directory;
         this.advertisements = advertisements;
         this.subscriptions = subscriptions;
         this.evidence = evidence;
-        this.replicator = replicator;
         this.registers = registers;
     }
 

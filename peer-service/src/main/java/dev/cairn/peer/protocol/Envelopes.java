@@ -16,7 +16,6 @@ import org.springframework.stereotype.Component;
 import dev.cairn.ledger.LedgerHashes;
 import dev.cairn.peer.config.PeerProperties;
 import dev.cairn.peer.identity.NodeIdentity;
-import dev.cairn.platform.problem.ApiException;
 
 /**
  * Signed envelopes, the only form in which installations talk to each other:
@@ -173,10 +172,5 @@ public class Envelopes {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
         return LedgerHashes.hex(bytes);
-    }
-
-    /** Whether the exception is a refusal of a peer message (as opposed to a failure of this node). */
-    public static boolean isRefusal(RuntimeException e) {
-        return e instanceof ApiException;
     }
 }

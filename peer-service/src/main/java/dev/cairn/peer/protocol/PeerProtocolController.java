@@ -7,7 +7,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.http.MediaType;
@@ -148,11 +147,5 @@ class PeerProtocolController {
     private static ApiException refused(Envelopes.Opened opened, ApiException e) {
         log.warn("Refused a {} message from node {}: {}", opened.type(), opened.from(), e.getBody().getDetail());
         return e;
-    }
-
-    static ArrayNode array(JsonMapper json, List<JsonNode> items) {
-        ArrayNode array = json.createArrayNode();
-        items.forEach(array::add);
-        return array;
     }
 }

@@ -416,15 +416,4 @@ public class Replicator {
             return value;
         });
     }
-
-    /** The lag last measured, in dockets. */
-    public long lagOf(String registerId) {
-        AtomicLong value = lag.get(registerId);
-        return value == null ? -1 : value.get();
-    }
-
-    /** Whether this replica runs the register's loop now. */
-    public boolean runs(String registerId) {
-        return running.containsKey(registerId);
-    }
 }
