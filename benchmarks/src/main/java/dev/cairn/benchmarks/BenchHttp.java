@@ -67,9 +67,14 @@ final class BenchHttp {
 
     /** {@code --name value} from the command line, or the fallback. */
     static int option(String[] args, String name, int fallback) {
+        return Integer.parseInt(option(args, name, Integer.toString(fallback)));
+    }
+
+    /** {@code --name value} from the command line, or the fallback. */
+    static String option(String[] args, String name, String fallback) {
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
+                return args[i + 1];
             }
         }
         return fallback;

@@ -43,7 +43,7 @@ public final class PeerBenchmark {
         int rate = option(args, "--rate", 200);
         int seconds = option(args, "--seconds", 30);
         List<ClusterSpec.MongoBackend> backends = new ArrayList<>();
-        for (String name : text(args, "--backends", "memory,h2").split(",")) {
+        for (String name : option(args, "--backends", "memory,h2").split(",")) {
             backends.add(ClusterSpec.MongoBackend.valueOf(name.strip().toUpperCase(java.util.Locale.ROOT)));
         }
         Report report = new Report("Peers: replicating a register between installations",
@@ -233,14 +233,5 @@ public final class PeerBenchmark {
         }
         int index = (int) Math.min(sorted.size() - 1, Math.ceil(quantile * sorted.size()) - 1);
         return String.format("%.0f ms", sorted.get(Math.max(0, index)) / 1e6);
-    }
-
-    private static String text(String[] args, String name, String fallback) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
     }
 }

@@ -34,7 +34,8 @@ import dev.cairn.platform.lease.Leases;
 public class Membership {
 
     static final String LEASE = "membership";
-    private static final int MAX_PEERS = 50;
+    /** Most peers, and most advertised registers, one exchange carries. */
+    public static final int MAX_LISTED = 50;
     private static final Logger log = LoggerFactory.getLogger(Membership.class);
 
     private final PeerProperties properties;
@@ -66,9 +67,12 @@ public class Membership {
                 return;
             }
             contactSeeds();
-            for (PeerDirectory.Peer peer : directory.all()) {
+            // what this node tells each peer, read once a round
+            List<PeerDirectory.Peer> known = directory.all();
+            List<JsonNode> advertised = advertisements.current();
+            for (PeerDirectory.Peer peer : known) {
                 if (peer.state() != PeerDirectory.State.BANNED && peer.url() != null && directory.allowed(peer.nodeId())) {
-                    exchangeWith(peer.nodeId(), peer.url(), peer.seed());
+                    exchangeWith(peer.nodeId(), peer.url(), peer.seed(), exchangeBody(peer.nodeId(), known, advertised));
                 }
             }
             directory.forgetDead();
@@ -104,10 +108,9 @@ public class Membership {
     }
 
     /** One exchange with a peer; true when it answered. */
-    public boolean exchangeWith(String nodeId, URI url, boolean seed) {
+    private boolean exchangeWith(String nodeId, URI url, boolean seed, ObjectNode body) {
         try {
-            PeerClient.Answer answer = client.call(url, nodeId, "exchange", exchangeBody(json, properties, directory, advertisements, nodeId),
-                    Duration.ofSeconds(5));
+            PeerClient.Answer answer = client.call(url, nodeId, "exchange", body, Duration.ofSeconds(5));
             List<JsonNode> registers = new ArrayList<>();
             answer.body().path("registers").values().forEach(registers::add);
             directory.heard(nodeId, answer.opened().publicKey(), url, answer.roundTrip(), registers, seed);
@@ -120,16 +123,20 @@ public class Membership {
         }
     }
 
+    /** What this node answers a peer's exchange with. */
+    public ObjectNode exchangeBody(String to) {
+        return exchangeBody(to, directory.all(), advertisements.current());
+    }
+
     /** What this node tells a peer in an exchange: its address, the peers it has verified (not the peer itself), its advertisements. */
-    public static ObjectNode exchangeBody(JsonMapper json, PeerProperties properties, PeerDirectory directory, Advertisements advertisements,
-            String to) {
+    private ObjectNode exchangeBody(String to, List<PeerDirectory.Peer> known, List<JsonNode> advertised) {
         ObjectNode body = json.createObjectNode();
         if (properties.url() != null) {
             body.put("url", properties.url().toString());
         }
         ArrayNode peers = body.putArray("peers");
-        for (PeerDirectory.Peer peer : directory.all()) {
-            if (peers.size() >= MAX_PEERS) {
+        for (PeerDirectory.Peer peer : known) {
+            if (peers.size() >= MAX_LISTED) {
                 break;
             }
             if (peer.verified() && !peer.nodeId().equals(to) && peer.url() != null && peer.state() != PeerDirectory.State.BANNED) {
@@ -137,7 +144,7 @@ public class Membership {
             }
         }
         ArrayNode registers = body.putArray("registers");
-        advertisements.current().forEach(registers::add);
+        advertised.forEach(registers::add);
         return body;
     }
 
@@ -145,7 +152,7 @@ public class Membership {
     public static void learn(PeerDirectory directory, JsonNode peers, String selfId) {
         int count = 0;
         for (JsonNode peer : peers.values()) {
-            if (count++ >= MAX_PEERS) {
+            if (count++ >= MAX_LISTED) {
                 return;
             }
             String nodeId = peer.path("nodeId").asString("");

@@ -43,24 +43,25 @@ import dev.cairn.platform.problem.ApiException;
 @RequestMapping(value = "/peer/v1", produces = MediaType.APPLICATION_JSON_VALUE)
 class PeerProtocolController {
 
-    static final int MAX_PEERS = 50;
     private static final Logger log = LoggerFactory.getLogger(PeerProtocolController.class);
 
     private final Envelopes envelopes;
     private final PeerDirectory directory;
     private final NodeRateLimiter limiter;
     private final Advertisements advertisements;
+    private final Membership membership;
     private final RegisterService registers;
     private final NodeIdentity self;
     private final PeerProperties properties;
     private final JsonMapper json;
 
     PeerProtocolController(Envelopes envelopes, PeerDirectory directory, NodeRateLimiter limiter, Advertisements advertisements,
-            RegisterService registers, NodeIdentity self, PeerProperties properties, JsonMapper json) {
+            Membership membership, RegisterService registers, NodeIdentity self, PeerProperties properties, JsonMapper json) {
         this.envelopes = envelopes;
         this.directory = directory;
         this.limiter = limiter;
         this.advertisements = advertisements;
+        this.membership = membership;
         this.registers = registers;
         this.self = self;
         this.properties = properties;
@@ -80,10 +81,9 @@ class PeerProtocolController {
         body.path("registers").values().forEach(theirs::add);
         // the address it claims is recorded, and believed when it answers there
         java.net.URI url = Membership.url(body.path("url").asString(null)).orElse(null);
-        directory.heard(opened.from(), opened.publicKey(), url, null, theirs.size() > MAX_PEERS ? theirs.subList(0, MAX_PEERS) : theirs, false);
+        directory.heard(opened.from(), opened.publicKey(), url, null, theirs.size() > Membership.MAX_LISTED ? theirs.subList(0, Membership.MAX_LISTED) : theirs, false);
         Membership.learn(directory, body.path("peers"), self.nodeId());
-        return envelopes.seal("exchange.answer", opened.from(), opened.nonce(), Membership.exchangeBody(json, properties, directory,
-                advertisements, opened.from()));
+        return envelopes.seal("exchange.answer", opened.from(), opened.nonce(), membership.exchangeBody(opened.from()));
     }
 
     @PostMapping("/dockets")
