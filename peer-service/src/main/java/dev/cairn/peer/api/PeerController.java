@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.cairn.ledger.NodeIds;
 import dev.cairn.ledger.ObjectIds;
 import dev.cairn.peer.clients.RegisterService;
 import dev.cairn.peer.config.PeerProperties;
@@ -280,7 +281,7 @@ class PeerController {
     }
 
     private static void requireNodeId(String nodeId) {
-        if (!NodeIdentity.isNodeId(nodeId)) {
+        if (!NodeIds.isValid(nodeId)) {
             throw ApiException.badRequest("invalid-node-id", "A NodeId is 40 lower-case hex digits");
         }
     }

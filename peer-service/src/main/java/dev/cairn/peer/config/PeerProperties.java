@@ -6,6 +6,8 @@ import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import dev.cairn.ledger.NodeIds;
+
 /**
  * The peer service's settings ({@code cairn.peer.*}; each also as an environment variable, e.g.
  * {@code CAIRN_PEER_SEEDS}).
@@ -44,7 +46,7 @@ public record PeerProperties(URI url, List<URI> seeds, List<String> allow, Boole
         seeds = seeds == null ? List.of() : List.copyOf(seeds);
         allow = allow == null ? List.of() : allow.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
         for (String nodeId : allow) {
-            if (!nodeId.matches("[0-9a-f]{40}")) {
+            if (!NodeIds.isValid(nodeId)) {
                 throw new IllegalArgumentException("cairn.peer.allow: '" + nodeId + "' is not a NodeId (40 lower-case hex digits)");
             }
         }

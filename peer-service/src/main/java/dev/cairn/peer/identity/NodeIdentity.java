@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.stereotype.Component;
 
-import dev.cairn.ledger.LedgerHashes;
+import dev.cairn.ledger.NodeIds;
 import dev.cairn.ledger.crypto.Ed25519;
 import dev.cairn.ledger.crypto.SignatureVerifier;
 import dev.cairn.peer.config.PeerProperties;
@@ -47,7 +47,7 @@ public class NodeIdentity {
         if (stored == null) {
             byte[] seed = Ed25519.generatePrivateKey();
             byte[] pub = Ed25519.publicKey(seed);
-            String id = nodeIdOf(pub);
+            String id = NodeIds.of(pub);
             Document made = new Document("_id", "node").append("algorithm", ALGORITHM).append("nodeId", id)
                     .append("publicKey", Base64.getEncoder().encodeToString(pub))
                     .append("wrappedPrivateKey", Base64.getEncoder().encodeToString(AesGcm.encrypt(kek, seed, associatedData(id))))
@@ -65,7 +65,7 @@ public class NodeIdentity {
             }
         }
         this.publicKey = Base64.getDecoder().decode(stored.getString("publicKey"));
-        this.nodeId = nodeIdOf(publicKey);
+        this.nodeId = NodeIds.of(publicKey);
         if (!nodeId.equals(stored.getString("nodeId"))) {
             throw new IllegalStateException("peer_identity: the stored NodeId does not belong to the stored public key");
         }
@@ -77,15 +77,6 @@ public class NodeIdentity {
         if (!Arrays.equals(Ed25519.publicKey(privateKey), publicKey)) {
             throw new IllegalStateException("peer_identity: the private key does not match the public key");
         }
-    }
-
-    /** The NodeId of a raw Ed25519 public key. */
-    public static String nodeIdOf(byte[] publicKey) {
-        return LedgerHashes.hex(Arrays.copyOf(SignatureVerifier.sha256(publicKey), 20));
-    }
-
-    public static boolean isNodeId(String text) {
-        return text != null && text.matches("[0-9a-f]{40}");
     }
 
     public String nodeId() {

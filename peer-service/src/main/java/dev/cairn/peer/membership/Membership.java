@@ -16,6 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import dev.cairn.ledger.NodeIds;
 import dev.cairn.peer.clients.PeerClient;
 import dev.cairn.peer.config.PeerProperties;
 import dev.cairn.peer.identity.NodeIdentity;
@@ -156,7 +157,7 @@ public class Membership {
                 return;
             }
             String nodeId = peer.path("nodeId").asString("");
-            if (NodeIdentity.isNodeId(nodeId) && !nodeId.equals(selfId) && directory.find(nodeId).isEmpty()) {
+            if (NodeIds.isValid(nodeId) && !nodeId.equals(selfId) && directory.find(nodeId).isEmpty()) {
                 url(peer.path("url").asString(null)).ifPresent(u -> directory.learnt(nodeId, peer.path("publicKey").asString(""), u));
             }
         }

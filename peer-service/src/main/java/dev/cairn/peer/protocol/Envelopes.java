@@ -13,6 +13,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.stereotype.Component;
 
+import dev.cairn.ledger.NodeIds;
 import dev.cairn.ledger.LedgerHashes;
 import dev.cairn.peer.config.PeerProperties;
 import dev.cairn.peer.identity.NodeIdentity;
@@ -116,7 +117,7 @@ public class Envelopes {
         String from = text(envelope, "from");
         String to = text(envelope, "to");
         String nonce = text(envelope, "nonce");
-        if (!NodeIdentity.isNodeId(from) || !nonce.matches("[0-9a-f]{32}") || !envelope.has("body")) {
+        if (!NodeIds.isValid(from) || !nonce.matches("[0-9a-f]{32}") || !envelope.has("body")) {
             throw PeerRefusal.badRequest("invalid-envelope", "from must be a NodeId, nonce 32 hex digits, and a body present");
         }
         JsonNode signature = envelope.path("signature");
@@ -129,7 +130,7 @@ public class Envelopes {
         } catch (IllegalArgumentException e) {
             throw PeerRefusal.unauthenticated("invalid-signature", "The signature's public key is not base64");
         }
-        if (!from.equals(NodeIdentity.nodeIdOf(publicKey))) {
+        if (!from.equals(NodeIds.of(publicKey))) {
             throw PeerRefusal.unauthenticated("sender-not-key", "from is not the NodeId of the key that signed the message");
         }
         String hash;

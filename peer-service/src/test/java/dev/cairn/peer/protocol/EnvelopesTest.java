@@ -19,6 +19,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.data.mongodb.core.SimpleMongoClientDatabaseFactory;
 
+import dev.cairn.ledger.NodeIds;
 import dev.cairn.peer.config.PeerProperties;
 import dev.cairn.peer.identity.NodeIdentity;
 import dev.cairn.platform.crypto.AesGcm;
@@ -54,7 +55,7 @@ class EnvelopesTest {
         NodeIdentity first = identity("a", KEK);
         NodeIdentity second = identity("a", KEK);
         assertThat(second.nodeId()).isEqualTo(first.nodeId()).matches("[0-9a-f]{40}");
-        assertThat(NodeIdentity.nodeIdOf(Base64.getDecoder().decode(first.publicKeyBase64()))).isEqualTo(first.nodeId());
+        assertThat(NodeIds.of(Base64.getDecoder().decode(first.publicKeyBase64()))).isEqualTo(first.nodeId());
         assertThat(identity("b", KEK).nodeId()).isNotEqualTo(first.nodeId());
         assertThatThrownBy(() -> identity("a", Base64.getEncoder().encodeToString(AesGcm.newKey())))
                 .hasMessageContaining("not the key it was made with");

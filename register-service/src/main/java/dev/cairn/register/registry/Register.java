@@ -20,12 +20,6 @@ public record Register(String id, String organizationId, String name, String des
      */
     public record Replica(String homeNodeId, String genesisHash) {
 
-        private static final java.util.regex.Pattern NODE_ID = java.util.regex.Pattern.compile("[0-9a-f]{40}");
-
-        public static boolean isNodeId(String text) {
-            return text != null && NODE_ID.matcher(text).matches();
-        }
-
         static Replica of(Document document) {
             return document == null ? null : new Replica(document.getString("homeNodeId"), document.getString("genesisHash"));
         }

@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.cairn.ledger.LedgerHashes;
+import dev.cairn.ledger.NodeIds;
 import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
 import dev.cairn.platform.problem.ApiException;
@@ -94,7 +95,7 @@ class RegisterController {
     ResponseEntity<RegisterView> createReplica(Caller caller, @Valid @RequestBody CreateReplicaRequest request) {
         Access.requireScope(caller, RegisterAccess.WRITE_REPLICA_SCOPE);
         RegisterId.require(request.id());
-        if (!Register.Replica.isNodeId(request.homeNodeId())) {
+        if (!NodeIds.isValid(request.homeNodeId())) {
             throw ApiException.badRequest("invalid-replica", "homeNodeId must be a node id, 40 lower-case hex digits");
         }
         if (!LedgerHashes.isHash(request.genesisHash())) {

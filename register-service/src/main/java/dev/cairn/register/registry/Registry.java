@@ -29,10 +29,7 @@ public class Registry {
     }
 
     public Register create(String organizationId, String name, String description, String createdBy) {
-        Date now = new Date();
-        Document document = new Document("_id", RegisterId.next()).append("organizationId", organizationId).append("name", name)
-                .append("description", description).append("status", Register.Status.AWAITING_GENESIS.name()).append("height", -1L)
-                .append("latestDocketHash", null).append("createdBy", createdBy).append("createdAt", now).append("updatedAt", now);
+        Document document = awaitingGenesis(RegisterId.next(), organizationId, name, description, createdBy);
         registers.insertOne(document);
         return Register.of(document);
     }
@@ -43,11 +40,7 @@ public class Registry {
      */
     public Optional<Register> createReplica(String id, String organizationId, String name, String description, Register.Replica replica,
             String createdBy) {
-        Date now = new Date();
-        Document document = new Document("_id", id).append("organizationId", organizationId).append("name", name)
-                .append("description", description).append("status", Register.Status.AWAITING_GENESIS.name()).append("height", -1L)
-                .append("latestDocketHash", null).append("createdBy", createdBy).append("createdAt", now).append("updatedAt", now)
-                .append("replica", replica.toDocument());
+        Document document = awaitingGenesis(id, organizationId, name, description, createdBy).append("replica", replica.toDocument());
         try {
             registers.insertOne(document);
         } catch (com.mongodb.MongoWriteException e) {
@@ -57,6 +50,14 @@ public class Registry {
             throw e;
         }
         return Optional.of(Register.of(document));
+    }
+
+    /** A new register's document: awaiting its genesis docket, at height -1. */
+    private static Document awaitingGenesis(String id, String organizationId, String name, String description, String createdBy) {
+        Date now = new Date();
+        return new Document("_id", id).append("organizationId", organizationId).append("name", name).append("description", description)
+                .append("status", Register.Status.AWAITING_GENESIS.name()).append("height", -1L).append("latestDocketHash", null)
+                .append("createdBy", createdBy).append("createdAt", now).append("updatedAt", now);
     }
 
     public Optional<Register> find(String id) {
