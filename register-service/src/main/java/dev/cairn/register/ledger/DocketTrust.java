@@ -15,6 +15,7 @@ import org.springframework.stereotype.Component;
 
 import dev.cairn.ledger.LedgerHashes;
 import dev.cairn.ledger.MerkleTree;
+import dev.cairn.ledger.RuleException;
 import dev.cairn.ledger.SealingKeys;
 
 /**
@@ -45,6 +46,41 @@ public class DocketTrust {
 
     public DocketTrust(JsonMapper json) {
         this.json = json;
+    }
+
+    /**
+     * The trust after a docket, from the trust after the docket before it ({@code before}, ignored
+     * at height 0): the docket must be signed by a sealing key in force at its height (the genesis
+     * docket by a key its genesis transaction pins, which must sign that transaction too when it
+     * pins keys), its key changes apply in order, and its hash joins the docket tree.
+     *
+     * @throws RuleException when it is not
+     */
+    static After next(After before, JsonNode docket, JsonNode transactions, long height) {
+        SealingKeys keys = keysAt(before, docket, transactions, height);
+        if (height == 0) {
+            JsonNode genesis = transactions.get(0);
+            if (genesis.path("payload").has(SealingKeys.FIELD) && !keys.signed(genesis)) {
+                throw new RuleException("the genesis transaction is not signed by a sealing key it pins");
+            }
+        }
+        if (!keys.signed(docket)) {
+            throw new RuleException("the docket is not signed by a sealing key of the register (signed by key "
+                    + SealingKeys.Key.signerOf(docket).map(SealingKeys.Key::id).orElse("?") + "; the register's sealing keys are " + keys.ids()
+                    + ")");
+        }
+        for (JsonNode tx : transactions.values()) {
+            if (SealingKeys.isKeyChange(tx)) {
+                keys = keys.apply(tx);
+            }
+        }
+        List<byte[]> frontier = height == 0 ? List.of() : before.frontier();
+        return new After(height, keys, MerkleTree.append(frontier, height, LedgerHashes.bytes(docket.path("hash").asString())));
+    }
+
+    /** The sealing keys in force at a docket's height: those its genesis transaction pins at height 0, else those after the docket before. */
+    static SealingKeys keysAt(After before, JsonNode docket, JsonNode transactions, long height) {
+        return height == 0 ? SealingKeys.fromGenesis(transactions.get(0), docket) : before.keys();
     }
 
     /** Stores {@code after} in the docket document about to be inserted, and the ids of the key changes it seals (if any). */

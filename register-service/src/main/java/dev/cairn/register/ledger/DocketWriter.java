@@ -20,7 +20,6 @@ import org.springframework.stereotype.Component;
 
 import dev.cairn.ledger.CanonicalJson;
 import dev.cairn.ledger.LedgerHashes;
-import dev.cairn.ledger.MerkleTree;
 import dev.cairn.ledger.RuleException;
 import dev.cairn.ledger.SealingKeys;
 import dev.cairn.ledger.TransactionRules;
@@ -204,35 +203,11 @@ public class DocketWriter {
      * @return the trust after the docket
      */
     private DocketTrust.After trusted(LedgerStore.Ledger ledger, Document latest, JsonNode docket, JsonNode transactions, long height) {
-        SealingKeys keys;
-        List<byte[]> frontier;
         try {
-            if (height == 0) {
-                JsonNode genesis = transactions.get(0);
-                keys = SealingKeys.fromGenesis(genesis, docket);
-                if (genesis.path("payload").has(SealingKeys.FIELD) && !keys.signed(genesis)) {
-                    throw invalid("the genesis transaction is not signed by a sealing key it pins");
-                }
-                frontier = List.of();
-            } else {
-                DocketTrust.After before = trust.after(ledger, latest);
-                keys = before.keys();
-                frontier = before.frontier();
-            }
-            if (!keys.signed(docket)) {
-                throw invalid("the docket is not signed by a sealing key of the register (signed by key "
-                        + SealingKeys.Key.signerOf(docket).map(SealingKeys.Key::id).orElse("?") + "; the register's sealing keys are "
-                        + keys.ids() + ")");
-            }
-            for (JsonNode tx : transactions.values()) {
-                if (SealingKeys.isKeyChange(tx)) {
-                    keys = keys.apply(tx);
-                }
-            }
+            return DocketTrust.next(height == 0 ? null : trust.after(ledger, latest), docket, transactions, height);
         } catch (RuleException e) {
             throw invalid(e.getMessage());
         }
-        return new DocketTrust.After(height, keys, MerkleTree.append(frontier, height, LedgerHashes.bytes(docket.path("hash").stringValue())));
     }
 
     /** Raises the register's fence to the request's lease epoch, once the docket is known to be valid; a lower epoch is refused. */

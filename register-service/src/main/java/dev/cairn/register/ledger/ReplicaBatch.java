@@ -10,7 +10,6 @@ import tools.jackson.databind.JsonNode;
 
 import dev.cairn.ledger.ChainRules;
 import dev.cairn.ledger.LedgerHashes;
-import dev.cairn.ledger.MerkleTree;
 import dev.cairn.ledger.RuleException;
 import dev.cairn.ledger.SealingKeys;
 import dev.cairn.ledger.TreeHead;
@@ -176,8 +175,6 @@ final class ReplicaBatch {
             }
         }
         require(LedgerRecords.docketProblem(docket, registerId, ids));
-        SealingKeys keys;
-        List<byte[]> frontier;
         if (height == 0) {
             if (transactions.size() != 1) {
                 throw new RuleException("the genesis docket holds exactly one transaction, the genesis transaction");
@@ -187,29 +184,9 @@ final class ReplicaBatch {
                 throw new RuleException("the genesis docket is " + hash + ", not the home's genesis docket " + genesisHash
                         + " pinned when the replica was created");
             }
-            JsonNode genesis = transactions.get(0);
-            keys = SealingKeys.fromGenesis(genesis, docket);
-            if (genesis.path("payload").has(SealingKeys.FIELD) && !keys.signed(genesis)) {
-                throw new RuleException("the genesis transaction is not signed by a sealing key it pins");
-            }
-            frontier = List.of();
-        } else {
-            keys = before.keys();
-            frontier = before.frontier();
         }
-        SealingKeys keysAt = keys;
-        if (!keys.signed(docket)) {
-            throw new RuleException("the docket is not signed by a sealing key of the register (signed by key "
-                    + SealingKeys.Key.signerOf(docket).map(SealingKeys.Key::id).orElse("?") + "; the register's sealing keys are " + keys.ids()
-                    + ")");
-        }
-        for (JsonNode tx : transactions.values()) {
-            if (SealingKeys.isKeyChange(tx)) {
-                keys = keys.apply(tx);
-            }
-        }
-        DocketTrust.After after = new DocketTrust.After(height, keys, MerkleTree.append(frontier, height, LedgerHashes.bytes(docket.path("hash")
-                .asString())));
+        SealingKeys keysAt = DocketTrust.keysAt(before, docket, transactions, height);
+        DocketTrust.After after = DocketTrust.next(before, docket, transactions, height);
         return new Step(new DocketWriter.Sealed(docket, transactions, ids, keyChanges, after), keysAt);
     }
 
