@@ -100,6 +100,8 @@ class PeerE2EIT {
         submit(atA, registerId, 10);
         long newHeight = atA.json("/api/registers/" + registerId).path("height").asLong();
         await().atMost(Duration.ofSeconds(30)).until(() -> atB.json("/api/registers/" + registerId).path("height").asLong() == newHeight);
+        // a replica counts a docket once the register service has answered it, just after B serves the height
+        await().atMost(Duration.ofSeconds(10)).until(() -> replicatedDockets(b) - pulledBefore >= newHeight - homeHeight);
         assertThat(replicatedDockets(b) - pulledBefore).as("dockets stored by B's peer replicas together: each once")
                 .isEqualTo(newHeight - homeHeight);
         JsonNode status = atB.json("/api/peers/registers").path("subscribed").get(0);
