@@ -2,6 +2,7 @@ package dev.cairn.benchmarks;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -29,7 +30,7 @@ import static dev.cairn.benchmarks.BenchHttp.post;
  * while A's register grows at {@code --rate} transactions per second for {@code --seconds}
  * (from each docket's write on A to B serving it). Writes docs/benchmarks/peer.md.
  *
- * <pre>bin/cairn bench peer [--transactions 20000] [--per-docket 100] [--rate 200] [--seconds 30] [--backends memory,h2]</pre>
+ * <pre>bin/cairn bench peer [--transactions 40000] [--per-docket 100] [--rate 200] [--seconds 30] [--backends memory,h2] [--profile]</pre>
  */
 public final class PeerBenchmark {
 
@@ -38,10 +39,11 @@ public final class PeerBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("cairn.root", ".")).toAbsolutePath().normalize();
-        int transactions = option(args, "--transactions", 20_000);
+        int transactions = option(args, "--transactions", 40_000);
         int perDocket = option(args, "--per-docket", 100);
         int rate = option(args, "--rate", 200);
         int seconds = option(args, "--seconds", 30);
+        boolean profile = List.of(args).contains("--profile");
         List<ClusterSpec.MongoBackend> backends = new ArrayList<>();
         for (String name : option(args, "--backends", "memory,h2").split(",")) {
             backends.add(ClusterSpec.MongoBackend.valueOf(name.strip().toUpperCase(java.util.Locale.ROOT)));
@@ -53,13 +55,13 @@ public final class PeerBenchmark {
                         + "docket and transaction (hashes, both signatures, Merkle roots, links, sealing keys, the signed head) "
                         + "before storing it.");
         for (ClusterSpec.MongoBackend backend : backends) {
-            run(root, backend, transactions, perDocket, rate, seconds, report, backend == backends.get(0));
+            run(root, backend, transactions, perDocket, rate, seconds, profile, report, backend == backends.get(0));
         }
         report.write(root.resolve("docs/benchmarks/peer.md"));
     }
 
-    private static void run(Path root, ClusterSpec.MongoBackend backend, int transactions, int perDocket, int rate, int seconds, Report report,
-            boolean first) throws Exception {
+    private static void run(Path root, ClusterSpec.MongoBackend backend, int transactions, int perDocket, int rate, int seconds, boolean profile,
+            Report report, boolean first) throws Exception {
         String name = backend.name().toLowerCase(java.util.Locale.ROOT);
         System.out.println("backend " + name + ": starting installations A and B ...");
         Path homeA = Files.createTempDirectory("cairn-bench-peer-a");
@@ -73,28 +75,36 @@ public final class PeerBenchmark {
             String adminA = BenchHttp.bootstrapAdmin(gatewayA);
             String adminB = BenchHttp.bootstrapAdmin(gatewayB);
             String validatorA = BenchHttp.serviceToken(gatewayA, homeA, "validator-service");
-            RegisterChain chain = new RegisterChain(LocalCluster.url(a.replicas("register-service").get(0)), adminA, validatorA, new LedgerFixture());
+            String registerA = LocalCluster.url(a.replicas("register-service").get(0));
+            LedgerFixture fixture = new LedgerFixture();
             int dockets = transactions / perDocket;
-            System.out.printf("writing %d dockets of %d transactions on A ...%n", dockets, perDocket);
-            List<ObjectNode> bodies = chain.prepare(dockets, perDocket);
-            for (ObjectNode body : bodies) {
-                chain.store(body);
-            }
-            long homeHeight = dockets;
-            post(gatewayA + "/api/peers/registers/" + chain.registerId + "/advertise", adminA, "");
-            String nodeA = BenchHttp.field(get(gatewayA + "/api/peers/self", adminA).body(), "nodeId");
-            waitUntil(() -> get(gatewayB + "/api/peers", adminB).body().contains("\"registerId\":\"" + chain.registerId + "\""), 120);
+            int warmDockets = Math.max(2, dockets / 2);
+            System.out.printf("writing two registers on A: %d and %d dockets of %d transactions ...%n", warmDockets, dockets, perDocket);
+            RegisterChain warm = new RegisterChain(registerA, adminA, validatorA, fixture);
+            write(warm, warmDockets, perDocket);
+            RegisterChain chain = new RegisterChain(registerA, adminA, validatorA, fixture);
+            write(chain, dockets, perDocket);
+            advertise(warm, gatewayA, adminA, gatewayB, adminB);
+            String nodeA = advertise(chain, gatewayA, adminA, gatewayB, adminB);
 
-            Map<String, Long> before = cpu(a, b);
-            long started = System.nanoTime();
-            post(gatewayB + "/api/peers/registers/" + chain.registerId + "/subscribe", adminB, "{}");
-            waitUntil(() -> height(gatewayB, adminB, chain.registerId) == homeHeight, 1800);
-            double catchUp = (System.nanoTime() - started) / 1e9;
-            Map<String, Long> used = ProcessCpu.between(before, cpu(a, b));
-            JsonNode verified = LedgerFixture.JSON.readTree(get(gatewayB + "/api/registers/" + chain.registerId + "/verify", adminB).body());
-            if (!verified.path("ok").asBoolean()) {
-                throw new IllegalStateException("the replica does not verify: " + verified);
+            // the warm-up pass compiles the replication path (sixteen JVMs share two cores: that takes a while);
+            // the measured pass starts once the compilers are quiet again
+            System.out.printf("the JIT compilers settled after %.0f s%n", ProcessCpu.awaitCompiled(0.1, Duration.ofSeconds(5), Duration.ofMinutes(5), a, b));
+            Pass warmPass = catchUp(warm, warmDockets, perDocket, a, b, gatewayB, adminB);
+            System.out.printf("warm-up: %s; the JIT compilers settled after %.0f s%n", warmPass,
+                    ProcessCpu.awaitCompiled(0.1, Duration.ofSeconds(5), Duration.ofMinutes(5), a, b));
+            Path profiles = Files.createTempDirectory("cairn-bench-profile");
+            List<Profile> recording = new ArrayList<>();
+            if (profile) {
+                recording.addAll(Profile.start("B", b, profiles, "register-service", "peer-service", "mongo"));
+                recording.addAll(Profile.start("A", a, profiles, "register-service", "peer-service"));
             }
+            Pass measured = catchUp(chain, dockets, perDocket, a, b, gatewayB, adminB);
+            List<String> profileLines = new ArrayList<>();
+            for (Profile recorded : recording) {
+                profileLines.add(recorded.summary());
+            }
+            double catchUp = measured.seconds();
 
             System.out.printf("catch-up: %d transactions in %.1f s; now %d tx/s on A for %d s ...%n", transactions, catchUp, rate, seconds);
             List<Long> lags = steady(chain, gatewayB, adminB, rate, Math.max(1, rate / 10), seconds);
@@ -110,13 +120,24 @@ public final class PeerBenchmark {
                     + " (written straight through A's docket write path, signed by a sealing key the register pins), advertised by A. B "
                     + "subscribes to it (node " + nodeA.substring(0, 12) + "... is its home) and pulls batches of 100 dockets, each "
                     + "checked whole before it is stored; the time runs from the subscription until B holds A's height, and B's "
-                    + "`verify` then passes.");
-            report.table("Seconds", "Transactions/s", "Dockets/s");
-            report.row(String.format("%.1f", catchUp), String.format("%.0f", transactions / catchUp), String.format("%.1f", dockets / catchUp));
+                    + "`verify` then passes. Before it, a register half its size was replicated the same way (the warm-up: its JVMs "
+                    + "compile the replication path then, sixteen JVMs sharing two cores), and the benchmark waited each time until "
+                    + "the JIT compilers of all the JVMs had settled (below a tenth of a core for 5 s).");
+            report.table("Pass", "Transactions", "Seconds", "Transactions/s", "Dockets/s", "JIT compilers' share of all CPU");
+            warmPass.row(report, "warm-up");
+            measured.row(report, "**measured**");
             report.line("");
-            report.line("CPU per 1,000 transactions replicated, by process of each installation, during the catch-up:");
-            ProcessCpu.report(report, used, Math.max(1, transactions / 1000), "1,000 transactions");
+            report.line("CPU per 1,000 transactions replicated in the measured pass, by process of each installation:");
+            ProcessCpu.report(report, measured.used(), Math.max(1, transactions / 1000), "1,000 transactions");
             report.line("");
+            if (!profileLines.isEmpty()) {
+                report.line("Where the busiest processes spent the measured pass (flight recordings, started for it: starting one makes "
+                        + "the JVM compile much of its code again, so these runs' figures are lower; the classes on top of the stack "
+                        + "most often):");
+                report.line("");
+                profileLines.forEach(report::line);
+                report.line("");
+            }
             report.line("### Lag while following");
             report.line("");
             report.line("A's register grows by " + rate + " transactions a second (a docket of " + Math.max(1, rate / 10)
@@ -131,6 +152,50 @@ public final class PeerBenchmark {
             }
             a.close();
         }
+    }
+
+    /** One catch-up: B subscribes to A's register and holds all of it; what it took, and the CPU of every process meanwhile. */
+    record Pass(long transactions, long dockets, double seconds, Map<String, Long> used, long compiling) {
+
+        void row(Report report, String name) {
+            long all = used.values().stream().mapToLong(Long::longValue).sum();
+            report.row(name, transactions, String.format("%.1f", seconds), String.format("%.0f", transactions / seconds),
+                    String.format("%.1f", dockets / seconds), String.format("%.0f %%", 100.0 * compiling / Math.max(1, all)));
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%d transactions in %.1f s (%.0f/s)", transactions, seconds, transactions / seconds);
+        }
+    }
+
+    private static Pass catchUp(RegisterChain chain, int dockets, int perDocket, LocalCluster a, LocalCluster b, String gatewayB, String adminB)
+            throws Exception {
+        Map<String, Long> before = cpu(a, b);
+        long compiling = ProcessCpu.compilerMillis(a, b);
+        long started = System.nanoTime();
+        post(gatewayB + "/api/peers/registers/" + chain.registerId + "/subscribe", adminB, "{}");
+        waitUntil(() -> height(gatewayB, adminB, chain.registerId) == dockets, 1800);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Map<String, Long> used = ProcessCpu.between(before, cpu(a, b));
+        JsonNode verified = LedgerFixture.JSON.readTree(get(gatewayB + "/api/registers/" + chain.registerId + "/verify", adminB).body());
+        if (!verified.path("ok").asBoolean()) {
+            throw new IllegalStateException("the replica does not verify: " + verified);
+        }
+        return new Pass((long) dockets * perDocket, dockets, seconds, used, ProcessCpu.compilerMillis(a, b) - compiling);
+    }
+
+    private static void write(RegisterChain chain, int dockets, int perDocket) throws Exception {
+        for (ObjectNode body : chain.prepare(dockets, perDocket)) {
+            chain.store(body);
+        }
+    }
+
+    /** Advertises A's register and waits until B has heard of it; A's NodeId. */
+    private static String advertise(RegisterChain chain, String gatewayA, String adminA, String gatewayB, String adminB) throws Exception {
+        post(gatewayA + "/api/peers/registers/" + chain.registerId + "/advertise", adminA, "");
+        waitUntil(() -> get(gatewayB + "/api/peers", adminB).body().contains("\"registerId\":\"" + chain.registerId + "\""), 120);
+        return BenchHttp.field(get(gatewayA + "/api/peers/self", adminA).body(), "nodeId");
     }
 
     /** Writes dockets at the rate and measures, for each, when B serves its height; the lags in nanoseconds. */
@@ -201,7 +266,12 @@ public final class PeerBenchmark {
     }
 
     private static ClusterSpec.Builder spec(Path root, Path home, ClusterSpec.MongoBackend backend, String seed) {
-        ClusterSpec.Builder spec = ClusterSpec.builder(root).home(home).replicas(1).gateways(1).nginx(ClusterSpec.NginxMode.OFF).frontPort(0)
+        List<String> jvm = new ArrayList<>(ClusterSpec.DEFAULT_JVM_OPTIONS);
+        String extra = System.getProperty("cairn.bench.jvm-options", "").strip();
+        if (!extra.isEmpty()) {
+            jvm.addAll(List.of(extra.split("\\s+")));
+        }
+        ClusterSpec.Builder spec = ClusterSpec.builder(root).jvmOptions(jvm).home(home).replicas(1).gateways(1).nginx(ClusterSpec.NginxMode.OFF).frontPort(0)
                 .mongoBackend(backend).freshData(true).environment("CAIRN_PEER_EXCHANGEINTERVAL", "1s")
                 .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_CLIENT_LIMIT", "10000000")
                 .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_CALLER_LIMIT", "10000000")

@@ -3,6 +3,7 @@ package dev.cairn.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,65 @@ final class ProcessCpu {
         }
         byRole.put("benchmark client", millis(ProcessHandle.current().pid()));
         return byRole;
+    }
+
+    /**
+     * CPU milliseconds used so far by the JIT compiler threads ({@code C1/C2 CompilerThread*}) of
+     * every JVM of the clusters and of the benchmark itself. Sixteen JVMs on two cores take minutes
+     * to compile their hot paths; a figure measured before that is mostly compilation.
+     */
+    static long compilerMillis(LocalCluster... clusters) {
+        List<Long> pids = new ArrayList<>();
+        for (LocalCluster cluster : clusters) {
+            cluster.stores().processes().forEach(p -> pids.add(p.pid()));
+            for (ServiceCatalog.Service service : ServiceCatalog.SERVICES) {
+                cluster.replicas(service.name()).forEach(p -> pids.add(p.pid()));
+            }
+            cluster.gateways().forEach(p -> pids.add(p.pid()));
+        }
+        pids.add(ProcessHandle.current().pid());
+        long total = 0;
+        for (long pid : pids) {
+            try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    total += compilerThreadMillis(task);
+                }
+            } catch (IOException | RuntimeException e) {
+                // the process is gone
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Waits until the clusters' JIT compilers together use less than {@code cores} of a core over
+     * {@code window}, or {@code timeout} passes; the seconds waited.
+     */
+    static double awaitCompiled(double cores, Duration window, Duration timeout, LocalCluster... clusters) throws InterruptedException {
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            long before = compilerMillis(clusters);
+            Thread.sleep(window.toMillis());
+            if (compilerMillis(clusters) - before < cores * window.toMillis()) {
+                break;
+            }
+        }
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    private static long compilerThreadMillis(Path task) {
+        try {
+            String stat = Files.readString(task.resolve("stat"));
+            String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+            if (!comm.startsWith("C1 CompilerThre") && !comm.startsWith("C2 CompilerThre")) {
+                return 0;
+            }
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return 0; // the thread is gone
+        }
     }
 
     /** What each role used between two snapshots. */

@@ -321,48 +321,4 @@ public final class ValidatorBenchmark {
                 .buildAsync(URI.create(ws), listener).get(10, TimeUnit.SECONDS);
         socket.sendText("{\"type\":\"subscribe\",\"registerId\":\"" + registerId + "\",\"afterSeq\":0}", true).get();
     }
-
-    /** A flight recording of one replica, started with jcmd; {@link #summary} stops it and names the hottest classes. */
-    record Profile(String name, long pid, Path file) {
-
-        static List<Profile> start(LocalCluster cluster, Path directory, String... services) throws Exception {
-            List<Profile> profiles = new ArrayList<>();
-            for (String service : services) {
-                long pid = service.equals("mongo") ? cluster.stores().process("mongo").pid() : cluster.replicas(service).get(0).pid();
-                Path file = directory.resolve(service + ".jfr");
-                run("jcmd", String.valueOf(pid), "JFR.start", "name=bench", "settings=default", "filename=" + file);
-                profiles.add(new Profile(service, pid, file));
-            }
-            return profiles;
-        }
-
-        String summary() throws Exception {
-            run("jcmd", String.valueOf(pid), "JFR.stop", "name=bench");
-            String printed = run("jfr", "print", "--events", "jdk.ExecutionSample", file.toString());
-            Map<String, Integer> byClass = new java.util.HashMap<>();
-            int samples = 0;
-            String[] lines = printed.split("\n");
-            for (int i = 0; i < lines.length - 1; i++) {
-                if (lines[i].trim().equals("stackTrace = [")) {
-                    String frame = lines[i + 1].trim();
-                    int method = frame.lastIndexOf('.', frame.indexOf('('));
-                    byClass.merge(method > 0 ? frame.substring(0, method) : frame, 1, Integer::sum);
-                    samples++;
-                }
-            }
-            int total = samples;
-            return "- " + name + " (" + total + " samples): " + byClass.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-                    .limit(5).map(e -> String.format("`%s` %.0f %%", e.getKey(), 100.0 * e.getValue() / Math.max(1, total)))
-                    .collect(java.util.stream.Collectors.joining(", "));
-        }
-
-        private static String run(String... command) throws Exception {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-            }
-            return output;
-        }
-    }
 }

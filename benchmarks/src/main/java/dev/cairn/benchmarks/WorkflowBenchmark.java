@@ -105,13 +105,13 @@ public final class WorkflowBenchmark {
 
             List<String> measured = createInstances(setup, instances);
             Path profiles = Files.createTempDirectory("cairn-bench-profile");
-            List<ValidatorBenchmark.Profile> recording = ValidatorBenchmark.Profile.start(cluster, profiles, "blueprint-service",
+            List<Profile> recording = Profile.start(cluster, profiles, "blueprint-service",
                     "validator-service", "wallet-service", "mongo");
             Map<String, Long> before = ProcessCpu.snapshot(cluster);
             double actionsPerSecond = closedLoop(setup, measured, concurrency);
             Map<String, Long> used = ProcessCpu.between(before, ProcessCpu.snapshot(cluster));
             List<String> profileLines = new ArrayList<>();
-            for (ValidatorBenchmark.Profile profile : recording) {
+            for (Profile profile : recording) {
                 profileLines.add(profile.summary());
             }
             System.out.printf("workflow: %.0f actions sealed/s%n", actionsPerSecond);
