@@ -1,6 +1,7 @@
 package dev.cairn.register.ledger;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,11 +40,16 @@ import dev.cairn.register.registry.Registry;
  *   <li>insert the docket: its height is its {@code _id}, so of two writers racing for one height
  *       exactly one succeeds. This insert is the commit: before it, readers see none of the
  *       transactions; after it, all of them;</li>
- *   <li>tidy: remove transactions left at this height by writers that lost, and move the
- *       registry's head forward.</li>
+ *   <li>move the registry's head forward. A writer that lost the race removes the transactions it
+ *       staged that the winning docket does not list.</li>
  * </ol>
  * A crash between any two steps leaves either nothing visible or the whole docket; a retry of
- * the same request completes it. Steps 3 to 5 ({@link #store}) are also how a replica stores the
+ * the same request completes it. A writer that stops after staging and before its docket leaves
+ * its transactions stored at a height whose docket does not list them: readers never show them
+ * (a transaction is sealed only when the docket at its height lists it), and sealing one later
+ * moves it to its new height. The winner does not look for such leftovers: that would be a query
+ * on {@code height} for every docket, which the embedded MongoDB server answers by scanning
+ * every transaction of the register. Steps 3 to 5 ({@link #store}) are also how a replica stores the
  * dockets it copies from the register's home ({@link ReplicaWriter}), once it checked them.
  *
  * <p>A validator sends the epoch of its lease on the register ({@code leaseEpoch}); once a
@@ -187,10 +193,9 @@ public class DocketWriter {
                 throw e;
             }
             Document winner = ledger.dockets().find(Filters.eq("_id", height)).first();
-            tidy(ledger, height, winner);
+            clearLost(ledger, height, winner, txIds);
             return new Stored(sameOrConflict(ledger, winner, docket, txIds.size()), winner, false);
         }
-        tidy(ledger, height, docketDocument);
         registry.advance(ledger.registerId(), height, hash);
         events.publish(ledger.registerId(), docketDocument, staged);
         return new Stored(Written.of(ledger.registerId(), height, hash, txIds.size(), sealed.after()), docketDocument, true);
@@ -282,10 +287,16 @@ public class DocketWriter {
         }
     }
 
-    /** Once a docket is sealed at a height, transactions at that height that it does not list are leftovers of writers that lost. */
-    private static void tidy(LedgerStore.Ledger ledger, long height, Document sealed) {
-        List<String> listed = sealed.getList("transactionIds", String.class);
-        ledger.transactions().deleteMany(Filters.and(Filters.eq("height", height), Filters.nin("_id", listed)));
+    /**
+     * Another docket won the height: the transactions this writer staged there that it does not
+     * list are removed, unless another writer moved them on to a later height meanwhile.
+     */
+    private static void clearLost(LedgerStore.Ledger ledger, long height, Document winner, List<String> staged) {
+        Set<String> listed = new HashSet<>(winner.getList("transactionIds", String.class));
+        List<String> lost = staged.stream().filter(txId -> !listed.contains(txId)).toList();
+        if (!lost.isEmpty()) {
+            ledger.transactions().deleteMany(Filters.and(Filters.in("_id", lost), Filters.eq("height", height)));
+        }
     }
 
     static Document transactionDocument(JsonNode tx, long height) {
