@@ -2,8 +2,10 @@ package dev.cairn.register.ledger;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import tools.jackson.databind.JsonNode;
@@ -84,6 +86,7 @@ final class ReplicaBatch {
      */
     static Result check(String registerId, Latest latest, List<Entry> entries, String genesisHash, int maxTransactions, Map<String, Long> sealed,
             JsonNode head) {
+        Map<JsonNode, String> selfProblems = selfProblems(entries);
         List<DocketWriter.Sealed> checked = new ArrayList<>();
         List<SealingKeys> keysAt = new ArrayList<>(); // keysAt.get(i): the keys in force at the height of checked.get(i)
         Set<String> inBatch = new HashSet<>();
@@ -94,7 +97,7 @@ final class ReplicaBatch {
             Entry entry = entries.get(i);
             Step step;
             try {
-                step = docket(registerId, height, previousHash, before, entry, genesisHash, maxTransactions, sealed, inBatch);
+                step = docket(registerId, height, previousHash, before, entry, genesisHash, maxTransactions, sealed, inBatch, selfProblems);
             } catch (RuleException e) {
                 return Result.failure(height, e.getMessage());
             }
@@ -136,8 +139,33 @@ final class ReplicaBatch {
     private record Step(DocketWriter.Sealed sealed, SealingKeys keysAt) {
     }
 
+    /**
+     * Each transaction's own id and signature, checked on every core before the checks that follow
+     * the chain's order: what is wrong with it, by transaction (identity), for those with a problem.
+     */
+    private static Map<JsonNode, String> selfProblems(List<Entry> entries) {
+        List<JsonNode> all = new ArrayList<>();
+        for (Entry entry : entries) {
+            if (entry.transactions().isArray()) {
+                entry.transactions().values().forEach(all::add);
+            }
+        }
+        Map<JsonNode, String> problems = new IdentityHashMap<>();
+        all.parallelStream().map(tx -> Map.entry(tx, Optional.ofNullable(selfProblem(tx)))).toList()
+                .forEach(checked -> checked.getValue().ifPresent(problem -> problems.put(checked.getKey(), problem)));
+        return problems;
+    }
+
+    private static String selfProblem(JsonNode tx) {
+        try {
+            return ChainRules.transactionSelfProblem(tx);
+        } catch (RuntimeException e) {
+            return "transaction " + tx.path("txId").asString("?") + " cannot be checked: " + e.getMessage();
+        }
+    }
+
     private static Step docket(String registerId, long height, String previousHash, DocketTrust.After before, Entry entry, String genesisHash,
-            int maxTransactions, Map<String, Long> sealed, Set<String> inBatch) {
+            int maxTransactions, Map<String, Long> sealed, Set<String> inBatch, Map<JsonNode, String> selfProblems) {
         JsonNode docket = entry.docket();
         JsonNode transactions = entry.transactions();
         if (!docket.isObject()) {
@@ -160,8 +188,8 @@ final class ReplicaBatch {
             JsonNode tx = transactions.get(i);
             String txId = ids.get(i);
             require(ChainRules.transactionPlaceProblem(tx, registerId, txId, height));
-            // the place check covers the transaction's shape; its id and signature are checked once, here
-            require(ChainRules.transactionSelfProblem(tx));
+            // the place check covers the transaction's shape; its id and signature were checked once, up front
+            require(selfProblems.get(tx));
             Long sealedAt = sealed.get(txId);
             // sealed at this very height: the same docket, stored meanwhile by a concurrent write, which storing finds
             if (sealedAt != null && sealedAt != height) {
