@@ -5,6 +5,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +18,9 @@ import tools.jackson.databind.JsonNode;
  * the same JSON value into the same bytes, so hashes over them can be checked anywhere.
  */
 public final class CanonicalJson {
+
+    /** 2^53: every integer up to it in magnitude is a double exactly. */
+    private static final long MAX_EXACT = 1L << 53;
 
     private CanonicalJson() {
     }
@@ -31,22 +35,21 @@ public final class CanonicalJson {
         return out.toString();
     }
 
+    /** The canonical form of a JSON object without some of its members (those a signature or hash leaves out). */
+    public static byte[] bytesWithout(JsonNode object, Collection<String> leftOut) {
+        if (!object.isObject()) {
+            throw new IllegalArgumentException("not a JSON object: " + object.getNodeType());
+        }
+        StringBuilder out = new StringBuilder(256);
+        writeObject(object, leftOut, out);
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
     private static void write(JsonNode node, StringBuilder out) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             out.append("null");
         } else if (node.isObject()) {
-            List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.properties());
-            members.sort(Map.Entry.comparingByKey()); // String order is UTF-16 code unit order
-            out.append('{');
-            for (int i = 0; i < members.size(); i++) {
-                if (i > 0) {
-                    out.append(',');
-                }
-                string(members.get(i).getKey(), out);
-                out.append(':');
-                write(members.get(i).getValue(), out);
-            }
-            out.append('}');
+            writeObject(node, List.of(), out);
         } else if (node.isArray()) {
             out.append('[');
             int i = 0;
@@ -62,10 +65,34 @@ public final class CanonicalJson {
         } else if (node.isBoolean()) {
             out.append(node.booleanValue());
         } else if (node.isNumber()) {
-            out.append(number(node.isIntegralNumber() ? node.bigIntegerValue().doubleValue() : node.doubleValue()));
+            if (node.isIntegralNumber() && node.canConvertToLong() && Math.abs(node.longValue()) <= MAX_EXACT) {
+                out.append(node.longValue()); // a double holds it exactly, and ECMAScript prints it as its digits
+            } else {
+                out.append(number(node.isIntegralNumber() ? node.bigIntegerValue().doubleValue() : node.doubleValue()));
+            }
         } else {
             throw new IllegalArgumentException("not a JSON value: " + node.getNodeType());
         }
+    }
+
+    private static void writeObject(JsonNode node, Collection<String> leftOut, StringBuilder out) {
+        List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.size());
+        for (Map.Entry<String, JsonNode> member : node.properties()) {
+            if (!leftOut.contains(member.getKey())) {
+                members.add(member);
+            }
+        }
+        members.sort(Map.Entry.comparingByKey()); // String order is UTF-16 code unit order
+        out.append('{');
+        for (int i = 0; i < members.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            string(members.get(i).getKey(), out);
+            out.append(':');
+            write(members.get(i).getValue(), out);
+        }
+        out.append('}');
     }
 
     private static void string(String value, StringBuilder out) {

@@ -5,7 +5,6 @@ import java.util.HexFormat;
 import java.util.List;
 
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import dev.cairn.ledger.crypto.SignatureVerifier;
 
@@ -92,8 +91,6 @@ public final class LedgerHashes {
         if (!record.isObject()) {
             throw new IllegalArgumentException("a ledger record is a JSON object");
         }
-        ObjectNode copy = ((ObjectNode) record).deepCopy();
-        copy.remove(List.of(fields));
-        return HEX.formatHex(SignatureVerifier.sha256(CanonicalJson.bytes(copy)));
+        return HEX.formatHex(SignatureVerifier.sha256(CanonicalJson.bytesWithout(record, List.of(fields))));
     }
 }

@@ -4,7 +4,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.bouncycastle.crypto.digests.SHA256Digest;
+import dev.cairn.ledger.crypto.SignatureVerifier;
 
 /**
  * Merkle trees as RFC 9162 (Certificate Transparency 2.0) defines them, with SHA-256: a leaf
@@ -217,16 +217,14 @@ public final class MerkleTree {
     }
 
     private static byte[] hash(Byte prefix, byte[] a, byte[] b) {
-        SHA256Digest digest = new SHA256Digest();
+        MessageDigest digest = SignatureVerifier.sha256();
         if (prefix != null) {
             digest.update(prefix);
         }
-        digest.update(a, 0, a.length);
+        digest.update(a);
         if (b != null) {
-            digest.update(b, 0, b.length);
+            digest.update(b);
         }
-        byte[] out = new byte[32];
-        digest.doFinal(out, 0);
-        return out;
+        return digest.digest();
     }
 }

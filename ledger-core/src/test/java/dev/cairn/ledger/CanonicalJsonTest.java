@@ -42,4 +42,21 @@ class CanonicalJsonTest {
     void numbersPrintAsEcmaScriptDoes(double value, String expected) {
         assertThat(CanonicalJson.number(value)).isEqualTo(expected);
     }
+
+    /** Integers parsed from JSON text print as the doubles they are, whichever way they are held (int, long, big). */
+    @ParameterizedTest
+    @CsvSource({
+            "0, 0", "-0, 0", "7, 7", "-42, -42", "2147483648, 2147483648", "9007199254740992, 9007199254740992",
+            "-9007199254740992, -9007199254740992", "9007199254740993, 9007199254740992", "100000000000000000000, 100000000000000000000",
+            "1000000000000000000000, 1e+21", "123456789012345678901234567890, 1.2345678901234568e+29"})
+    void integersInJsonTextPrintAsEcmaScriptDoes(String text, String expected) {
+        assertThat(CanonicalJson.string(JSON.readTree(text))).isEqualTo(expected);
+    }
+
+    @Test
+    void membersLeftOutAreLeftOutAtTheTopOnly() {
+        String input = "{\"signature\":{\"value\":\"x\"},\"b\":{\"signature\":1},\"a\":2}";
+        assertThat(new String(CanonicalJson.bytesWithout(JSON.readTree(input), java.util.List.of("signature")), StandardCharsets.UTF_8))
+                .isEqualTo("{\"a\":2,\"b\":{\"signature\":1}}");
+    }
 }
