@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,7 +53,10 @@ import dev.cairn.platform.lease.Leases;
  *       (hashes, signatures, Merkle roots, links, sealing keys, the pinned genesis, the head)
  *       against the stored chain before storing any of it.</li>
  * </ol>
- * Tampered data is refused with its reason, and the source is penalised (banned for a while).
+ * While a batch is being stored, the next one is already asked for when the source has more (from
+ * the batch's last docket), so that the two installations work at once; it is used only when that
+ * docket is then the stored latest. Tampered data is refused with its reason, and the source is
+ * penalised (banned for a while).
  */
 @Component
 public class Replicator {
@@ -76,6 +81,8 @@ public class Replicator {
     });
     private final Map<String, Leases.Lease> running = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lag = new ConcurrentHashMap<>();
+    /** The next batch, asked for while the one before it is being stored, per register. */
+    private final Map<String, Prefetch> prefetched = new ConcurrentHashMap<>();
     /** The size of the latest head this replica handed to the register service, per register. */
     private final Map<String, Long> heads = new ConcurrentHashMap<>();
     private final Counter dockets;
@@ -163,7 +170,40 @@ public class Replicator {
             Thread.currentThread().interrupt();
         } finally {
             running.remove(registerId);
+            Prefetch next = prefetched.remove(registerId);
+            if (next != null) {
+                next.answer().cancel(true);
+            }
         }
+    }
+
+    /** A batch asked for ahead: from which height, of which source, and its answer to come. */
+    private record Prefetch(long from, String sourceNodeId, CompletableFuture<PeerClient.Answer> answer) {
+    }
+
+    private PeerClient.Answer ask(PeerDirectory.Peer source, String registerId, long from, int wait) {
+        ObjectNode ask = json.createObjectNode().put("registerId", registerId).put("from", from).put("limit", properties.batchDockets())
+                .put("waitSeconds", wait);
+        return peers.call(source.url(), source.nodeId(), "dockets", ask, Duration.ofSeconds(wait + 15L));
+    }
+
+    /** The answer for a batch from {@code from}: the one asked for ahead when it is that batch from that source, else asked now. */
+    private PeerClient.Answer answer(PeerDirectory.Peer source, String registerId, long from, int wait) {
+        Prefetch next = prefetched.remove(registerId);
+        if (next != null && next.from() == from && next.sourceNodeId().equals(source.nodeId())) {
+            try {
+                return next.answer().join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        }
+        if (next != null) {
+            next.answer().cancel(true);
+        }
+        return ask(source, registerId, from, wait);
     }
 
     /** One turn; false when it failed (the caller backs off). */
@@ -182,11 +222,9 @@ public class Replicator {
         }
         long from = Math.max(0, stored);
         int wait = s.state() == Subscriptions.State.FOLLOWING ? (int) Math.min(30, properties.longPoll().toSeconds()) : 0;
-        ObjectNode ask = json.createObjectNode().put("registerId", id).put("from", from).put("limit", properties.batchDockets())
-                .put("waitSeconds", wait);
         PeerClient.Answer answer;
         try {
-            answer = peers.call(source.url(), source.nodeId(), "dockets", ask, Duration.ofSeconds(wait + 15L));
+            answer = answer(source, id, from, wait);
         } catch (PeerClient.PeerCallException e) {
             if (e.status() == 0 && !"unreachable".equals(e.type())) {
                 return refuse(s, stored + 1, "the answer was not believable: " + e.getMessage());
@@ -236,6 +274,10 @@ public class Replicator {
         long last = batch.get(batch.size() - 1).path("docket").path("height").asLong();
         JsonNode headForBatch = head != null && head.path("treeSize").asLong() - 1 <= last && head.path("treeSize").asLong() - 1 > stored ? head
                 : null;
+        if (remoteHeight > last) {
+            // more to pull: ask for the next batch (from this batch's last docket, to compare it) while this one is stored
+            prefetched.put(id, new Prefetch(last, source.nodeId(), CompletableFuture.supplyAsync(() -> ask(source, id, last, 0), workers)));
+        }
         ServiceHttp.Answer written = writeInParts(id, batch, headForBatch);
         if (written.status() == 200) {
             if (headForBatch != null) {
