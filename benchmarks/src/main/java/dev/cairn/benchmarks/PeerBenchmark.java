@@ -78,7 +78,7 @@ public final class PeerBenchmark {
             String registerA = LocalCluster.url(a.replicas("register-service").get(0));
             LedgerFixture fixture = new LedgerFixture();
             int dockets = transactions / perDocket;
-            int warmDockets = Math.max(2, dockets / 2);
+            int warmDockets = dockets;
             System.out.printf("writing two registers on A: %d and %d dockets of %d transactions ...%n", warmDockets, dockets, perDocket);
             RegisterChain warm = new RegisterChain(registerA, adminA, validatorA, fixture);
             write(warm, warmDockets, perDocket);
@@ -120,7 +120,7 @@ public final class PeerBenchmark {
                     + " (written straight through A's docket write path, signed by a sealing key the register pins), advertised by A. B "
                     + "subscribes to it (node " + nodeA.substring(0, 12) + "... is its home) and pulls batches of 100 dockets, each "
                     + "checked whole before it is stored; the time runs from the subscription until B holds A's height, and B's "
-                    + "`verify` then passes. Before it, a register half its size was replicated the same way (the warm-up: its JVMs "
+                    + "`verify` then passes. Before it, a register of the same size was replicated the same way (the warm-up: its JVMs "
                     + "compile the replication path then, sixteen JVMs sharing two cores), and the benchmark waited each time until "
                     + "the JIT compilers of all the JVMs had settled (below a tenth of a core for 5 s).");
             report.table("Pass", "Transactions", "Seconds", "Transactions/s", "Dockets/s", "JIT compilers' share of all CPU");
