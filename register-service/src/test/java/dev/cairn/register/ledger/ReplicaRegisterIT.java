@@ -186,8 +186,20 @@ class ReplicaRegisterIT {
                 .isEqualTo(canonical(chain.get(5).path("docket")));
         assertThat(json(call(first, "GET", "/api/registers/" + registerId + "/transactions/" + txId, admin, null)).path("height").asLong())
                 .isEqualTo(5);
-        assertThat(call(first, "GET", "/api/registers/" + registerId + "/transactions/" + txId + "/proof", admin, null).statusCode())
-                .isEqualTo(200);
+        JsonNode proof = json(call(first, "GET", "/api/registers/" + registerId + "/transactions/" + txId + "/proof", admin, null));
+        assertThat(proof.path("docketHash").asString()).isEqualTo(hashes.get(5));
+        assertThat(proof.path("merkleRoot").asString()).isEqualTo(chain.get(5).path("docket").path("merkleRoot").asString());
+        assertThat(MerkleTree.verifyInclusion(proof.path("leafIndex").asLong(), proof.path("treeSize").asLong(),
+                LedgerHashes.bytes(proof.path("leafHash").asString()), hexes(proof.path("path")), LedgerHashes.bytes(proof.path("merkleRoot").asString())))
+                .as("the inclusion proof verifies against the docket's Merkle root").isTrue();
+        JsonNode consistency = json(call(second, "GET", "/api/registers/" + registerId + "/consistency?first=4&second=6", admin, null));
+        assertThat(consistency.path("firstRoot").asString()).as("the root the home signed at 4").isEqualTo(root(4));
+        assertThat(consistency.path("secondRoot").asString()).isEqualTo(root(6));
+        assertThat(MerkleTree.verifyConsistency(4, 6, LedgerHashes.bytes(root(4)), LedgerHashes.bytes(root(6)), hexes(consistency.path("proof"))))
+                .as("the consistency proof verifies").isTrue();
+        JsonNode bySender = json(call(second, "GET", "/api/registers/" + registerId + "/transactions?sender=" + home.sender, admin, null));
+        assertThat(bySender.path("total").asLong()).as("the home's seven actions, queried on the replica").isEqualTo(7);
+        assertThat(bySender.path("items").size()).isEqualTo(7);
         assertThat(json(call(first, "GET", "/api/registers/" + registerId + "/sealing-keys", admin, null)).path("changes").size()).isEqualTo(1);
         JsonNode events = json(call(second, "GET", "/api/registers/" + registerId + "/events?afterSeq=0&limit=1000", admin, null));
         assertThat(events.path("headSeq").asLong()).as("a docket's events: sealed, one per transaction, height").isEqualTo(6 * 2 + 9);
@@ -404,6 +416,12 @@ class ReplicaRegisterIT {
 
     private String batch(int from, int to, ObjectNode head) {
         return body(from, to, head).toString();
+    }
+
+    private static List<byte[]> hexes(JsonNode array) {
+        List<byte[]> out = new ArrayList<>();
+        array.values().forEach(v -> out.add(LedgerHashes.bytes(v.asString())));
+        return out;
     }
 
     private void assertInvalid(HttpResponse<String> response, long height, String reason) {
