@@ -30,7 +30,11 @@ import static dev.cairn.benchmarks.BenchHttp.post;
  * while A's register grows at {@code --rate} transactions per second for {@code --seconds}
  * (from each docket's write on A to B serving it). Writes docs/benchmarks/peer.md.
  *
- * <pre>bin/cairn bench peer [--transactions 40000] [--per-docket 100] [--rate 200] [--seconds 30] [--backends memory,h2] [--profile]</pre>
+ * <pre>bin/cairn bench peer [--transactions 40000] [--per-docket 100] [--rate 200] [--seconds 30] [--backends memory,h2] [--profile]
+ *     [--jvm-options "FLAGS"]</pre>
+ *
+ * {@code --profile} records the measured pass of the busiest processes with the flight recorder;
+ * {@code --jvm-options} adds JVM flags to every service replica (to try a flag's effect).
  */
 public final class PeerBenchmark {
 
@@ -44,6 +48,7 @@ public final class PeerBenchmark {
         int rate = option(args, "--rate", 200);
         int seconds = option(args, "--seconds", 30);
         boolean profile = List.of(args).contains("--profile");
+        String jvmOptions = option(args, "--jvm-options", "");
         List<ClusterSpec.MongoBackend> backends = new ArrayList<>();
         for (String name : option(args, "--backends", "memory,h2").split(",")) {
             backends.add(ClusterSpec.MongoBackend.valueOf(name.strip().toUpperCase(java.util.Locale.ROOT)));
@@ -55,22 +60,22 @@ public final class PeerBenchmark {
                         + "docket and transaction (hashes, both signatures, Merkle roots, links, sealing keys, the signed head) "
                         + "before storing it.");
         for (ClusterSpec.MongoBackend backend : backends) {
-            run(root, backend, transactions, perDocket, rate, seconds, profile, report, backend == backends.get(0));
+            run(root, backend, transactions, perDocket, rate, seconds, profile, jvmOptions, report, backend == backends.get(0));
         }
         report.write(root.resolve("docs/benchmarks/peer.md"));
     }
 
     private static void run(Path root, ClusterSpec.MongoBackend backend, int transactions, int perDocket, int rate, int seconds, boolean profile,
-            Report report, boolean first) throws Exception {
+            String jvmOptions, Report report, boolean first) throws Exception {
         String name = backend.name().toLowerCase(java.util.Locale.ROOT);
         System.out.println("backend " + name + ": starting installations A and B ...");
         Path homeA = Files.createTempDirectory("cairn-bench-peer-a");
         Path homeB = Files.createTempDirectory("cairn-bench-peer-b");
-        LocalCluster a = LocalCluster.start(spec(root, homeA, backend, null).build());
+        LocalCluster a = LocalCluster.start(spec(root, homeA, backend, null, jvmOptions).build());
         LocalCluster b = null;
         try {
             String gatewayA = a.gatewayUrls().get(0);
-            b = LocalCluster.start(spec(root, homeB, backend, gatewayA).build());
+            b = LocalCluster.start(spec(root, homeB, backend, gatewayA, jvmOptions).build());
             String gatewayB = b.gatewayUrls().get(0);
             String adminA = BenchHttp.bootstrapAdmin(gatewayA);
             String adminB = BenchHttp.bootstrapAdmin(gatewayB);
@@ -78,10 +83,9 @@ public final class PeerBenchmark {
             String registerA = LocalCluster.url(a.replicas("register-service").get(0));
             LedgerFixture fixture = new LedgerFixture();
             int dockets = transactions / perDocket;
-            int warmDockets = dockets;
-            System.out.printf("writing two registers on A: %d and %d dockets of %d transactions ...%n", warmDockets, dockets, perDocket);
+            System.out.printf("writing two registers on A, each of %d dockets of %d transactions ...%n", dockets, perDocket);
             RegisterChain warm = new RegisterChain(registerA, adminA, validatorA, fixture);
-            write(warm, warmDockets, perDocket);
+            write(warm, dockets, perDocket);
             RegisterChain chain = new RegisterChain(registerA, adminA, validatorA, fixture);
             write(chain, dockets, perDocket);
             advertise(warm, gatewayA, adminA, gatewayB, adminB);
@@ -90,12 +94,13 @@ public final class PeerBenchmark {
             // the warm-up pass compiles the replication path (sixteen JVMs share two cores: that takes a while);
             // the measured pass starts once the compilers are quiet again
             System.out.printf("the JIT compilers settled after %.0f s%n", ProcessCpu.awaitCompiled(0.1, Duration.ofSeconds(5), Duration.ofMinutes(5), a, b));
-            Pass warmPass = catchUp(warm, warmDockets, perDocket, a, b, gatewayB, adminB);
+            Pass warmPass = catchUp(warm, dockets, perDocket, a, b, gatewayB, adminB);
             System.out.printf("warm-up: %s; the JIT compilers settled after %.0f s%n", warmPass,
                     ProcessCpu.awaitCompiled(0.1, Duration.ofSeconds(5), Duration.ofMinutes(5), a, b));
-            Path profiles = Files.createTempDirectory("cairn-bench-profile");
             List<Profile> recording = new ArrayList<>();
             if (profile) {
+                Path profiles = Files.createTempDirectory("cairn-bench-profile");
+                System.out.println("flight recordings of the measured pass: " + profiles);
                 recording.addAll(Profile.start("B", b, profiles, "register-service", "peer-service", "mongo"));
                 recording.addAll(Profile.start("A", a, profiles, "register-service", "peer-service"));
             }
@@ -265,11 +270,10 @@ public final class PeerBenchmark {
         return both;
     }
 
-    private static ClusterSpec.Builder spec(Path root, Path home, ClusterSpec.MongoBackend backend, String seed) {
+    private static ClusterSpec.Builder spec(Path root, Path home, ClusterSpec.MongoBackend backend, String seed, String jvmOptions) {
         List<String> jvm = new ArrayList<>(ClusterSpec.DEFAULT_JVM_OPTIONS);
-        String extra = System.getProperty("cairn.bench.jvm-options", "").strip();
-        if (!extra.isEmpty()) {
-            jvm.addAll(List.of(extra.split("\\s+")));
+        if (!jvmOptions.isBlank()) {
+            jvm.addAll(List.of(jvmOptions.strip().split("\\s+")));
         }
         ClusterSpec.Builder spec = ClusterSpec.builder(root).jvmOptions(jvm).home(home).replicas(1).gateways(1).nginx(ClusterSpec.NginxMode.OFF).frontPort(0)
                 .mongoBackend(backend).freshData(true).environment("CAIRN_PEER_EXCHANGEINTERVAL", "1s")
