@@ -5,7 +5,6 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import tools.jackson.databind.JsonNode;
@@ -150,9 +149,13 @@ final class ReplicaBatch {
                 entry.transactions().values().forEach(all::add);
             }
         }
+        List<String> found = all.parallelStream().map(ReplicaBatch::selfProblem).toList(); // in order, null for none
         Map<JsonNode, String> problems = new IdentityHashMap<>();
-        all.parallelStream().map(tx -> Map.entry(tx, Optional.ofNullable(selfProblem(tx)))).toList()
-                .forEach(checked -> checked.getValue().ifPresent(problem -> problems.put(checked.getKey(), problem)));
+        for (int i = 0; i < all.size(); i++) {
+            if (found.get(i) != null) {
+                problems.put(all.get(i), found.get(i));
+            }
+        }
         return problems;
     }
 
