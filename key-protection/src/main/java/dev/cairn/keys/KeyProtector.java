@@ -1,9 +1,8 @@
-package dev.cairn.wallet.keys;
+package dev.cairn.keys;
 
 /**
- * Wraps and unwraps the per-wallet data keys with a key-encryption key that this service never
- * stores next to the data: a local key file (the embedded default) or a Vault transit key that
- * never leaves Vault.
+ * Wraps and unwraps data keys with a key-encryption key that a service never stores next to the
+ * data: a local key file (the embedded default) or a Vault transit key that never leaves Vault.
  */
 public interface KeyProtector {
 
@@ -11,10 +10,10 @@ public interface KeyProtector {
     record Wrapped(String ciphertext, String keyVersion) {
     }
 
-    /** {@code local} or {@code vault}: recorded with every wallet. */
+    /** {@code local} or {@code vault}: recorded with every sealed key. */
     String kind();
 
-    /** The version new wraps get; wallets wrapped under an older one can be rewrapped. */
+    /** The version new wraps get; keys wrapped under an older one can be rewrapped. */
     String currentVersion();
 
     Wrapped wrap(byte[] dataKey);

@@ -1,11 +1,15 @@
-package dev.cairn.wallet.keys;
+package dev.cairn.keys;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import dev.cairn.platform.crypto.AesGcm;
 
-/** Seals private keys for storage and opens them again. Plaintext keys exist only in memory. */
+/**
+ * Seals private keys for storage and opens them again: each key is encrypted under a fresh data
+ * key with its owner (a wallet's address, a NodeId) as associated data, and the data key is
+ * wrapped by the protector. Plaintext keys exist only in memory.
+ */
 public class KeySealer {
 
     private final KeyProtector protector;
@@ -14,10 +18,10 @@ public class KeySealer {
         this.protector = protector;
     }
 
-    public SealedKey seal(String address, byte[] privateKey) {
+    public SealedKey seal(String owner, byte[] privateKey) {
         byte[] dataKey = AesGcm.newKey();
         try {
-            byte[] ciphertext = AesGcm.encrypt(dataKey, privateKey, address.getBytes(StandardCharsets.UTF_8));
+            byte[] ciphertext = AesGcm.encrypt(dataKey, privateKey, owner.getBytes(StandardCharsets.UTF_8));
             KeyProtector.Wrapped wrapped = protector.wrap(dataKey);
             return new SealedKey(ciphertext, wrapped.ciphertext(), protector.kind(), wrapped.keyVersion());
         } finally {
@@ -25,14 +29,14 @@ public class KeySealer {
         }
     }
 
-    public byte[] open(String address, SealedKey sealed) {
+    public byte[] open(String owner, SealedKey sealed) {
         if (!sealed.protector().equals(protector.kind())) {
-            throw new IllegalStateException("Wallet " + address + " is protected by '" + sealed.protector()
+            throw new IllegalStateException("The key of " + owner + " is protected by '" + sealed.protector()
                     + "', but this service is configured for '" + protector.kind() + "'");
         }
         byte[] dataKey = protector.unwrap(new KeyProtector.Wrapped(sealed.wrappedDataKey(), sealed.keyVersion()));
         try {
-            return AesGcm.decrypt(dataKey, sealed.ciphertext(), address.getBytes(StandardCharsets.UTF_8));
+            return AesGcm.decrypt(dataKey, sealed.ciphertext(), owner.getBytes(StandardCharsets.UTF_8));
         } finally {
             Arrays.fill(dataKey, (byte) 0);
         }

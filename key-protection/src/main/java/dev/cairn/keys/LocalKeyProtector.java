@@ -1,6 +1,5 @@
-package dev.cairn.wallet.keys;
+package dev.cairn.keys;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -14,18 +13,19 @@ import dev.cairn.platform.crypto.AesGcm;
 
 /**
  * A key-encryption key from configuration (a file or an environment variable), for running
- * without Vault. Older keys can be listed as well, so that wallets wrapped under them still
- * open and can be rewrapped after the key is rotated. A key's version is the start of its
- * SHA-256, so the key itself is never recorded.
+ * without Vault. Older keys can be listed as well, so that keys wrapped under them still open
+ * and can be rewrapped after the key is rotated. A key's version is the start of its SHA-256, so
+ * the key itself is never recorded. Every wrap carries the protector's context as associated
+ * data, so a wrap made for one purpose (wallet keys, the node key) never opens as another's.
  */
 public class LocalKeyProtector implements KeyProtector {
 
-    private static final byte[] CONTEXT = "cairn/wallet/data-key".getBytes(StandardCharsets.US_ASCII);
-
     private final Map<String, byte[]> keys = new LinkedHashMap<>();
     private final String current;
+    private final byte[] context;
 
-    public LocalKeyProtector(byte[] currentKey, List<byte[]> previousKeys) {
+    public LocalKeyProtector(byte[] currentKey, List<byte[]> previousKeys, byte[] context) {
+        this.context = context.clone();
         this.current = version(currentKey);
         keys.put(current, currentKey.clone());
         previousKeys.forEach(key -> keys.putIfAbsent(version(key), key.clone()));
@@ -43,7 +43,7 @@ public class LocalKeyProtector implements KeyProtector {
 
     @Override
     public Wrapped wrap(byte[] dataKey) {
-        byte[] sealed = AesGcm.encrypt(keys.get(current), dataKey, CONTEXT);
+        byte[] sealed = AesGcm.encrypt(keys.get(current), dataKey, context);
         return new Wrapped(Base64.getEncoder().encodeToString(sealed), current);
     }
 
@@ -53,7 +53,7 @@ public class LocalKeyProtector implements KeyProtector {
         if (key == null) {
             throw new IllegalStateException("The local key-encryption key " + wrapped.keyVersion() + " is not configured");
         }
-        return AesGcm.decrypt(key, Base64.getDecoder().decode(wrapped.ciphertext()), CONTEXT);
+        return AesGcm.decrypt(key, Base64.getDecoder().decode(wrapped.ciphertext()), context);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.cairn.wallet.keys;
+package dev.cairn.keys;
 
 import org.springframework.vault.core.VaultOperations;
 import org.springframework.vault.core.VaultTransitOperations;
@@ -9,8 +9,8 @@ import org.springframework.vault.support.VaultTransitKey;
 /**
  * Data keys wrapped by a Vault transit key. The key-encryption key never leaves Vault (the
  * transit key is created non-exportable); Vault's ciphertext ({@code vault:vN:...}) names the
- * key version, and after a rotation in Vault {@link #rewrap} moves wallets to the newest version
- * without the data key ever being seen by this service.
+ * key version, and after a rotation in Vault {@link #rewrap} moves a sealed key to the newest
+ * version without the data key ever being seen by the service.
  */
 public class VaultTransitKeyProtector implements KeyProtector, AutoCloseable {
 

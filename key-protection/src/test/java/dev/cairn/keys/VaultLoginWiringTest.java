@@ -1,4 +1,4 @@
-package dev.cairn.wallet.keys;
+package dev.cairn.keys;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -24,6 +24,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * documents them; VaultTransitKeyProtectorIT runs the same path against a real Vault.
  */
 class VaultLoginWiringTest {
+
+    private static final KeyProtectors.Purpose WALLET_KEYS = new KeyProtectors.Purpose("wallet", "cairn.wallet.keys", "cairn-wallet",
+            "cairn/wallet/data-key");
 
     private HttpServer vault;
     private final List<String> calls = new CopyOnWriteArrayList<>();
@@ -60,8 +63,8 @@ class VaultLoginWiringTest {
 
     @Test
     void logsInWithTheAppRoleUsesItsTokenAndRevokesItOnClose() {
-        VaultTransitKeyProtector protector = KeyConfiguration.vault(new KeyProtectionProperties.Vault(
-                URI.create("http://127.0.0.1:" + vault.getAddress().getPort()), null, "role-1", "secret-1", null, null));
+        VaultTransitKeyProtector protector = KeyProtectors.vault(new KeyProtection.Vault(
+                URI.create("http://127.0.0.1:" + vault.getAddress().getPort()), null, "role-1", "secret-1", null, null), WALLET_KEYS);
 
         assertThat(protector.currentVersion()).isEqualTo("vault:v3");
         assertThat(calls).first().asString().contains("\"role_id\":\"role-1\"", "\"secret_id\":\"secret-1\"");
@@ -73,8 +76,8 @@ class VaultLoginWiringTest {
 
     @Test
     void aGivenTokenIsUsedAsItIsAndNotRevoked() {
-        VaultTransitKeyProtector protector = KeyConfiguration.vault(new KeyProtectionProperties.Vault(
-                URI.create("http://127.0.0.1:" + vault.getAddress().getPort()), "operator-token", null, null, null, null));
+        VaultTransitKeyProtector protector = KeyProtectors.vault(new KeyProtection.Vault(
+                URI.create("http://127.0.0.1:" + vault.getAddress().getPort()), "operator-token", null, null, null, null), WALLET_KEYS);
         assertThat(protector.currentVersion()).isEqualTo("vault:v3");
         protector.close();
         assertThat(calls).isNotEmpty().allMatch("read key with operator-token"::equals);
@@ -82,8 +85,8 @@ class VaultLoginWiringTest {
 
     @Test
     void withoutCredentialsTheServiceRefusesToStartAndSaysWhatIsMissing() {
-        assertThatThrownBy(() -> KeyConfiguration.vault(new KeyProtectionProperties.Vault(
-                URI.create("http://127.0.0.1:" + vault.getAddress().getPort()), null, "role-only", " ", null, null)))
+        assertThatThrownBy(() -> KeyProtectors.vault(new KeyProtection.Vault(
+                URI.create("http://127.0.0.1:" + vault.getAddress().getPort()), null, "role-only", " ", null, null), WALLET_KEYS))
                 .hasMessageContaining("CAIRN_WALLET_KEYS_VAULT_ROLE_ID")
                 .hasMessageContaining("CAIRN_WALLET_KEYS_VAULT_SECRET_ID")
                 .hasMessageNotContaining("role-only");

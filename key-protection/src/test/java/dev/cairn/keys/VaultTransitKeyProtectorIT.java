@@ -1,4 +1,4 @@
-package dev.cairn.wallet.keys;
+package dev.cairn.keys;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -12,6 +12,7 @@ import org.testcontainers.utility.MountableFile;
 import dev.cairn.platform.crypto.AesGcm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The Vault transit protector against a real Vault (dev mode, in Docker): keys wrap and open,
@@ -20,6 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("docker")
 class VaultTransitKeyProtectorIT {
+
+    private static final KeyProtectors.Purpose WALLET_KEYS = new KeyProtectors.Purpose("wallet", "cairn.wallet.keys", "cairn-wallet",
+            "cairn/wallet/data-key");
+    private static final KeyProtectors.Purpose NODE_KEY = new KeyProtectors.Purpose("node", "cairn.peer.keys", "cairn-peer",
+            "cairn/peer/data-key");
 
     @Test
     void wrapsOpensAndRewrapsAfterRotation() throws Exception {
@@ -31,8 +37,8 @@ class VaultTransitKeyProtectorIT {
             exec(vault, "vault", "secrets", "enable", "transit");
             exec(vault, "vault", "write", "-f", "transit/keys/cairn-wallet", "exportable=false");
 
-            KeySealer sealer = new KeySealer(KeyConfiguration.vault(new KeyProtectionProperties.Vault(
-                    URI.create("http://" + vault.getHost() + ":" + vault.getMappedPort(8200)), "root-token", null, null, null, null)));
+            KeySealer sealer = new KeySealer(KeyProtectors.vault(new KeyProtection.Vault(
+                    URI.create("http://" + vault.getHost() + ":" + vault.getMappedPort(8200)), "root-token", null, null, null, null), WALLET_KEYS));
             byte[] privateKey = AesGcm.newKey();
             SealedKey sealed = sealer.seal("cairn1vaulttest", privateKey);
             assertThat(sealed.protector()).isEqualTo("vault");
@@ -50,8 +56,9 @@ class VaultTransitKeyProtectorIT {
 
     /**
      * The compose project's Vault set-up (compose/vault/init.sh) against a real Vault, and the
-     * wallet service logging in with the AppRole it creates: the policy allows exactly what the
-     * service needs, and the script can run again without harm.
+     * wallet and peer services logging in with the AppRoles it creates: each policy allows
+     * exactly what its service needs (the peer's AppRole cannot use the wallet key), and the
+     * script can run again without harm.
      */
     @Test
     void composeInitScriptAndAppRoleLogin() throws Exception {
@@ -63,17 +70,27 @@ class VaultTransitKeyProtectorIT {
                 .waitingFor(Wait.forHttp("/v1/sys/health").forStatusCode(200))) {
             vault.start();
             for (int run = 0; run < 2; run++) {
-                exec(vault, "WALLET_ROLE_ID=wallet-role", "WALLET_SECRET_ID=wallet-secret", "sh", "/init.sh");
+                exec(vault, "WALLET_ROLE_ID=wallet-role", "WALLET_SECRET_ID=wallet-secret", "PEER_ROLE_ID=peer-role",
+                        "PEER_SECRET_ID=peer-secret", "sh", "/init.sh");
             }
-            try (VaultTransitKeyProtector protector = KeyConfiguration.vault(new KeyProtectionProperties.Vault(
+            try (VaultTransitKeyProtector protector = KeyProtectors.vault(new KeyProtection.Vault(
                     URI.create("http://" + vault.getHost() + ":" + vault.getMappedPort(8200)), null, "wallet-role", "wallet-secret",
-                    null, null))) {
+                    null, null), WALLET_KEYS)) {
                 KeySealer sealer = new KeySealer(protector);
                 byte[] privateKey = AesGcm.newKey();
                 SealedKey sealed = sealer.seal("cairn1approle", privateKey);
                 assertThat(sealer.open("cairn1approle", sealed)).isEqualTo(privateKey);
                 assertThat(sealer.rewrap(sealed).keyVersion()).isEqualTo("vault:v1");
             }
+            URI address = URI.create("http://" + vault.getHost() + ":" + vault.getMappedPort(8200));
+            try (VaultTransitKeyProtector node = KeyProtectors.vault(new KeyProtection.Vault(address, null, "peer-role", "peer-secret", null,
+                    null), NODE_KEY)) {
+                KeySealer sealer = new KeySealer(node);
+                byte[] nodeKey = AesGcm.newKey();
+                assertThat(sealer.open("node-id", sealer.seal("node-id", nodeKey))).isEqualTo(nodeKey);
+            }
+            assertThatThrownBy(() -> KeyProtectors.vault(new KeyProtection.Vault(address, null, "peer-role", "peer-secret", null,
+                    "cairn-wallet"), NODE_KEY)).as("the peer's AppRole may not read the wallet key").isInstanceOf(RuntimeException.class);
         }
     }
 

@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+
+import dev.cairn.keys.KeyProtection;
 
 import dev.cairn.ledger.NodeIds;
 
@@ -19,8 +22,10 @@ import dev.cairn.ledger.NodeIds;
  * @param allow               NodeIds allowed to talk to this installation ({@code CAIRN_PEER_ALLOW}, comma-separated)
  * @param trustOnFirstUse     development only: admit any NodeId that signs its messages, pinning
  *                            its key at first contact ({@code CAIRN_PEER_TRUSTONFIRSTUSE}, default false)
- * @param keyEncryptionKey    base64 of 32 bytes: wraps the node's private key in MongoDB
- *                            ({@code CAIRN_PEER_KEYENCRYPTIONKEY}); required
+ * @param keys                how the node's private key is protected in MongoDB: a local
+ *                            key-encryption key ({@code CAIRN_PEER_KEYS_LOCAL_KEY}, the default
+ *                            protector) or a Vault transit key ({@code CAIRN_PEER_KEYS_PROTECTOR=vault},
+ *                            transit key {@code cairn-peer} unless set)
  * @param registerUris        the register service ({@code CAIRN_PEER_REGISTERURIS}, comma-separated)
  * @param exchangeInterval    how often the installation exchanges peer lists and register heads with each peer (default 5 s)
  * @param suspectAfter        a peer not heard from for this long is {@code suspect} (default 15 s)
@@ -37,7 +42,7 @@ import dev.cairn.ledger.NodeIds;
  * @param leaseRenewEvery     how often the holder renews it (default 1 s)
  */
 @ConfigurationProperties("cairn.peer")
-public record PeerProperties(URI url, List<URI> seeds, List<String> allow, Boolean trustOnFirstUse, String keyEncryptionKey,
+public record PeerProperties(URI url, List<URI> seeds, List<String> allow, Boolean trustOnFirstUse, @NestedConfigurationProperty KeyProtection keys,
         List<URI> registerUris, Duration exchangeInterval, Duration suspectAfter, Duration deadAfter, Duration forgetAfter,
         Duration messageWindow, Duration banFor, Integer requestsPerSecond, Integer batchDockets, Duration longPoll, Duration syncInterval,
         Duration leaseTtl, Duration leaseRenewEvery) {
@@ -51,6 +56,7 @@ public record PeerProperties(URI url, List<URI> seeds, List<String> allow, Boole
             }
         }
         trustOnFirstUse = trustOnFirstUse != null && trustOnFirstUse;
+        keys = keys == null ? new KeyProtection(null, null, null) : keys;
         registerUris = registerUris == null || registerUris.isEmpty() ? List.of(URI.create("http://127.0.0.1:8083")) : List.copyOf(registerUris);
         exchangeInterval = orDefault(exchangeInterval, Duration.ofSeconds(5));
         suspectAfter = orDefault(suspectAfter, Duration.ofSeconds(15));

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The dependency rules of the code base, checked on the compiled classes of every module (hence
  * an IT: the modules are built before this one). Each service stands alone; what two of them
- * share lives in {@code platform} or {@code ledger-core}, which know no service; a controller
+ * share lives in {@code platform}, {@code ledger-core} or {@code key-protection}, which know no service; a controller
  * talks to its service's own classes, never to a database driver.
  */
 class ArchitectureIT {
@@ -28,10 +28,10 @@ class ArchitectureIT {
     @BeforeAll
     static void load() {
         Path root = Path.of(System.getProperty("cairn.root", "..")).toAbsolutePath().normalize();
-        List<Path> outputs = Stream.of("ledger-core", "platform", "gateway", "tenant-service", "wallet-service", "register-service",
+        List<Path> outputs = Stream.of("ledger-core", "platform", "key-protection", "gateway", "tenant-service", "wallet-service", "register-service",
                 "validator-service", "blueprint-service", "peer-service", "local-cluster")
                 .map(module -> root.resolve(module).resolve("target/classes")).filter(Files::isDirectory).toList();
-        assertThat(outputs).as("compiled classes of every module").hasSize(10);
+        assertThat(outputs).as("compiled classes of every module").hasSize(11);
         classes = new ClassFileImporter().importPaths(outputs);
         assertThat(classes.size()).isGreaterThan(300);
     }
@@ -42,7 +42,7 @@ class ArchitectureIT {
             String[] others = SERVICES.stream().filter(s -> !s.equals(service)).map(s -> "dev.cairn." + s + "..").toArray(String[]::new);
             ArchRule rule = noClasses().that().resideInAPackage("dev.cairn." + service + "..")
                     .should().dependOnClassesThat().resideInAnyPackage(others)
-                    .because("services talk over HTTP; what two need lives in platform or ledger-core");
+                    .because("services talk over HTTP; what two need lives in platform, ledger-core or key-protection");
             rule.check(classes);
         }
     }
@@ -50,10 +50,10 @@ class ArchitectureIT {
     @Test
     void theSharedModulesKnowNoService() {
         String[] services = SERVICES.stream().map(s -> "dev.cairn." + s + "..").toArray(String[]::new);
-        noClasses().that().resideInAnyPackage("dev.cairn.platform..", "dev.cairn.ledger..")
+        noClasses().that().resideInAnyPackage("dev.cairn.platform..", "dev.cairn.ledger..", "dev.cairn.keys..")
                 .should().dependOnClassesThat().resideInAnyPackage(services).orShould()
                 .dependOnClassesThat().resideInAPackage("dev.cairn.localcluster..")
-                .because("platform and ledger-core are shared by the services, never the other way round")
+                .because("platform, ledger-core and key-protection are shared by the services, never the other way round")
                 .check(classes);
         noClasses().that().resideInAPackage("dev.cairn.ledger..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "dev.cairn.platform..")

@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 
 import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
-import dev.cairn.wallet.keys.KeySealer;
-import dev.cairn.wallet.keys.SealedKey;
+import dev.cairn.keys.KeySealer;
+import dev.cairn.keys.SealedKey;
 import dev.cairn.wallet.store.Wallet;
 import dev.cairn.wallet.store.WalletRepository;
 

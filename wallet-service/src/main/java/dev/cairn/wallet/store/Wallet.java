@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import dev.cairn.wallet.crypto.KeyAlgorithm;
-import dev.cairn.wallet.keys.SealedKey;
+import dev.cairn.keys.SealedKey;
 
 /** A stored wallet. Its private key is only ever sealed here. */
 public record Wallet(String address, String ownerId, String organizationId, String name, List<String> tags, KeyAlgorithm algorithm,

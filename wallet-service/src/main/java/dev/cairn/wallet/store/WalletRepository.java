@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.cairn.wallet.crypto.KeyAlgorithm;
-import dev.cairn.wallet.keys.SealedKey;
+import dev.cairn.keys.SealedKey;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
