@@ -218,7 +218,7 @@ public final class LocalCluster implements AutoCloseable {
             env.put("CAIRN_BLUEPRINT_WALLETURIS", replicaUris("wallet-service"));
         }
         if (service.name().equals("peer-service")) {
-            env.put("CAIRN_PEER_KEYENCRYPTIONKEY", secrets.peerKeyEncryptionKey());
+            env.put("CAIRN_PEER_KEYS_LOCAL_KEY", secrets.peerKeyEncryptionKey());
             env.put("CAIRN_PEER_REGISTERURIS", replicaUris("register-service"));
             env.putIfAbsent("CAIRN_PEER_URL", "http://127.0.0.1:" + frontPort);
             // a local installation is for development: peers are admitted on first use unless an allowlist is given
@@ -394,6 +394,24 @@ public final class LocalCluster implements AutoCloseable {
         }
         process.start();
         process.awaitReady(spec.readyTimeout);
+        writeState(ClusterState.READY);
+    }
+
+    /**
+     * SIGKILLs every service replica, gateway and nginx at once, as when every machine running the
+     * installation's services dies; the stores live on.
+     */
+    public void killApplications() {
+        applicationProcesses().forEach(ManagedProcess::kill);
+        writeState(ClusterState.READY);
+    }
+
+    /** Starts every killed or stopped application process again, all at once on their ports, and waits until all are ready. */
+    public void restartApplications() {
+        List<ManagedProcess> stopped = applicationProcesses().stream().filter(p -> !p.isAlive()).toList();
+        stopped.forEach(ManagedProcess::start);
+        awaitAll(stopped, spec.readyTimeout);
+        awaitFront(Duration.ofSeconds(30));
         writeState(ClusterState.READY);
     }
 

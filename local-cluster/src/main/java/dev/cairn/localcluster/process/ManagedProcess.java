@@ -110,6 +110,8 @@ public final class ManagedProcess {
         if (p == null) {
             return;
         }
+        // its children too (nginx's workers), as when the machine dies
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         try {
             p.waitFor(10, TimeUnit.SECONDS);

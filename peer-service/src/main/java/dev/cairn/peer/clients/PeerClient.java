@@ -1,11 +1,14 @@
 package dev.cairn.peer.clients;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -54,6 +57,9 @@ public class PeerClient {
         }
     }
 
+    /** How long an answer's body may take to arrive after the request's own timeout. */
+    private static final Duration BODY_GRACE = Duration.ofSeconds(10);
+
     private final Envelopes envelopes;
     private final JsonMapper json;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).version(HttpClient.Version.HTTP_1_1).build();
@@ -95,13 +101,24 @@ public class PeerClient {
         }
     }
 
+    /**
+     * One exchange, over within the request's timeout plus {@link #BODY_GRACE} whatever happens: a
+     * peer (or a proxy on the way) that stops sending in the middle of an answer must not hold a
+     * replication loop for ever.
+     */
     private JsonNode exchange(HttpRequest request, URI base) {
+        Duration deadline = request.timeout().orElse(Duration.ofSeconds(30)).plus(BODY_GRACE);
+        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         HttpResponse<byte[]> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new PeerCallException(0, "unreachable", base + " cannot be reached: " + e.getMessage());
+            response = pending.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new PeerCallException(0, "unreachable", base + " cannot be reached: " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new PeerCallException(0, "unreachable", base + " did not answer within " + deadline.toSeconds() + " s");
         } catch (InterruptedException e) {
+            pending.cancel(true);
             Thread.currentThread().interrupt();
             throw new PeerCallException(0, "unreachable", "interrupted calling " + base);
         }

@@ -35,7 +35,8 @@ import dev.cairn.ledger.NodeIds;
  *                            message's nonce is remembered this long, twice over (default 2 min)
  * @param banFor              how long a peer that served bad data is neither asked nor answered (default 60 s)
  * @param requestsPerSecond   requests one peer may make of this installation per second, per replica (default 50)
- * @param batchDockets        most dockets asked for, and served, in one batch (default 100)
+ * @param batchDockets        most dockets asked for, and served, in one batch (default and at most 100); a
+ *                            request for more, up to 100, is served this many
  * @param longPoll            how long a caught-up subscriber waits for a new docket in one request (default 10 s)
  * @param syncInterval        how often each replica looks for subscriptions to replicate (default 1 s)
  * @param leaseTtl            a replicating replica's lease on a subscription (default 5 s)
@@ -46,6 +47,9 @@ public record PeerProperties(URI url, List<URI> seeds, List<String> allow, Boole
         List<URI> registerUris, Duration exchangeInterval, Duration suspectAfter, Duration deadAfter, Duration forgetAfter,
         Duration messageWindow, Duration banFor, Integer requestsPerSecond, Integer batchDockets, Duration longPoll, Duration syncInterval,
         Duration leaseTtl, Duration leaseRenewEvery) {
+
+    /** The most dockets one batch may hold in the protocol, whatever either side is configured for. */
+    public static final int MAX_BATCH_DOCKETS = 100;
 
     public PeerProperties {
         seeds = seeds == null ? List.of() : List.copyOf(seeds);
@@ -68,7 +72,7 @@ public record PeerProperties(URI url, List<URI> seeds, List<String> allow, Boole
         messageWindow = orDefault(messageWindow, Duration.ofMinutes(2));
         banFor = orDefault(banFor, Duration.ofSeconds(60));
         requestsPerSecond = requestsPerSecond == null ? 50 : requestsPerSecond;
-        batchDockets = batchDockets == null ? 100 : Math.max(1, Math.min(100, batchDockets));
+        batchDockets = batchDockets == null ? MAX_BATCH_DOCKETS : Math.max(1, Math.min(MAX_BATCH_DOCKETS, batchDockets));
         longPoll = orDefault(longPoll, Duration.ofSeconds(10));
         syncInterval = orDefault(syncInterval, Duration.ofSeconds(1));
         leaseTtl = orDefault(leaseTtl, Duration.ofSeconds(5));

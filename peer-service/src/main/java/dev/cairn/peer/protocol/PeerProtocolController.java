@@ -98,9 +98,10 @@ class PeerProtocolController {
             throw refused(opened, PeerRefusal.badRequest("invalid-batch-request",
                     "registerId must be a register id, from >= 0, limit >= 1 and waitSeconds 0 to 30"));
         }
-        if (limit > properties.batchDockets()) {
-            throw refused(opened, PeerRefusal.badRequest("batch-too-large", "At most " + properties.batchDockets() + " dockets per batch"));
+        if (limit > PeerProperties.MAX_BATCH_DOCKETS) {
+            throw refused(opened, PeerRefusal.badRequest("batch-too-large", "At most " + PeerProperties.MAX_BATCH_DOCKETS + " dockets per batch"));
         }
+        limit = Math.min(limit, properties.batchDockets()); // this installation serves at most its own batch size
         if (!advertisements.isAdvertised(registerId)) {
             throw refused(opened, ApiException.notFound("register-not-advertised", "This installation does not offer register " + registerId));
         }

@@ -80,9 +80,13 @@ public class Replicator {
         return thread;
     });
     private final Map<String, Leases.Lease> running = new ConcurrentHashMap<>();
+    /** The registers whose loop runs in this replica: at most one loop each, whichever lease it follows under. */
+    private final Set<String> looping = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicLong> lag = new ConcurrentHashMap<>();
     /** The next batch, asked for while the one before it is being stored, per register. */
     private final Map<String, Prefetch> prefetched = new ConcurrentHashMap<>();
+    /** The reason last logged for a stalled register, until it progresses again. */
+    private final Map<String, String> lastLogged = new ConcurrentHashMap<>();
     /** The size of the latest head this replica handed to the register service, per register. */
     private final Map<String, Long> heads = new ConcurrentHashMap<>();
     private final Counter dockets;
@@ -119,7 +123,8 @@ public class Replicator {
                     running.remove(s.registerId());
                     continue;
                 }
-                if (running.put(s.registerId(), lease.get()) == null) {
+                running.put(s.registerId(), lease.get());
+                if (looping.add(s.registerId())) {
                     workers.execute(() -> follow(s.registerId()));
                 }
             }
@@ -157,8 +162,7 @@ public class Replicator {
                 try {
                     ok = turn(s.get());
                 } catch (RuntimeException e) {
-                    subscriptions.failed(registerId, Subscriptions.State.STALLED, e.getMessage());
-                    log.warn("Replicating register {}: {}", registerId, e.getMessage());
+                    stalled(registerId, e.getMessage());
                     ok = false;
                 }
                 failures = ok ? 0 : failures + 1;
@@ -169,7 +173,7 @@ public class Replicator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            running.remove(registerId);
+            looping.remove(registerId);
             Prefetch next = prefetched.remove(registerId);
             if (next != null) {
                 next.answer().cancel(true);
@@ -177,18 +181,45 @@ public class Replicator {
         }
     }
 
+    /**
+     * The subscription is stalled for {@code reason}: recorded (shown by {@code GET /api/peers/registers})
+     * and logged when the reason differs from the one logged last for the register, so that a long
+     * outage of the source is one log line, not one a turn.
+     */
+    private void stalled(String registerId, String reason) {
+        subscriptions.failed(registerId, Subscriptions.State.STALLED, reason);
+        if (!reason.equals(lastLogged.put(registerId, reason))) {
+            log.warn("Replicating register {}: {}", registerId, reason);
+        }
+    }
+
+    private void resumed(String registerId, long height) {
+        if (lastLogged.remove(registerId) != null) {
+            log.info("Replicating register {}: going again at height {}", registerId, height);
+        }
+    }
+
     /** A batch asked for ahead: from which height, of which source, and its answer to come. */
     private record Prefetch(long from, String sourceNodeId, CompletableFuture<PeerClient.Answer> answer) {
     }
 
-    private PeerClient.Answer ask(PeerDirectory.Peer source, String registerId, long from, int wait) {
-        ObjectNode ask = json.createObjectNode().put("registerId", registerId).put("from", from).put("limit", properties.batchDockets())
+    /**
+     * How many dockets to ask for from {@code from}: the batch size, and one more when the first is
+     * the docket this replica holds (asked for again only to compare it), within the protocol's
+     * maximum. Without that one more, a batch size of 1 would only ever bring back the held docket.
+     */
+    private int limit(long from, long stored) {
+        return Math.min(PeerProperties.MAX_BATCH_DOCKETS, properties.batchDockets() + (from == stored ? 1 : 0));
+    }
+
+    private PeerClient.Answer ask(PeerDirectory.Peer source, String registerId, long from, int limit, int wait) {
+        ObjectNode ask = json.createObjectNode().put("registerId", registerId).put("from", from).put("limit", limit)
                 .put("waitSeconds", wait);
         return peers.call(source.url(), source.nodeId(), "dockets", ask, Duration.ofSeconds(wait + 15L));
     }
 
     /** The answer for a batch from {@code from}: the one asked for ahead when it is that batch from that source, else asked now. */
-    private PeerClient.Answer answer(PeerDirectory.Peer source, String registerId, long from, int wait) {
+    private PeerClient.Answer answer(PeerDirectory.Peer source, String registerId, long from, int limit, int wait) {
         Prefetch next = prefetched.remove(registerId);
         if (next != null && next.from() == from && next.sourceNodeId().equals(source.nodeId())) {
             try {
@@ -203,7 +234,7 @@ public class Replicator {
         if (next != null) {
             next.answer().cancel(true);
         }
-        return ask(source, registerId, from, wait);
+        return ask(source, registerId, from, limit, wait);
     }
 
     /** One turn; false when it failed (the caller backs off). */
@@ -213,23 +244,23 @@ public class Replicator {
         long stored = local.path("height").asLong(-1);
         PeerDirectory.Peer source = directory.find(s.sourceNodeId()).orElse(null);
         if (source == null || source.url() == null) {
-            subscriptions.failed(id, Subscriptions.State.STALLED, "the source node " + s.sourceNodeId() + " is not known");
+            stalled(id, "the source node " + s.sourceNodeId() + " is not known");
             return false;
         }
         if (source.state() == PeerDirectory.State.BANNED) {
-            subscriptions.failed(id, Subscriptions.State.STALLED, "the source node is banned until " + source.bannedUntil());
+            stalled(id, "the source node is banned until " + source.bannedUntil());
             return false;
         }
         long from = Math.max(0, stored);
         int wait = s.state() == Subscriptions.State.FOLLOWING ? (int) Math.min(30, properties.longPoll().toSeconds()) : 0;
         PeerClient.Answer answer;
         try {
-            answer = answer(source, id, from, wait);
+            answer = answer(source, id, from, limit(from, stored), wait);
         } catch (PeerClient.PeerCallException e) {
             if (e.status() == 0 && !"unreachable".equals(e.type())) {
                 return refuse(s, stored + 1, "the answer was not believable: " + e.getMessage());
             }
-            subscriptions.failed(id, Subscriptions.State.STALLED, e.getMessage());
+            stalled(id, e.getMessage());
             return false;
         }
         JsonNode body = answer.body();
@@ -237,7 +268,7 @@ public class Replicator {
         long remoteHeight = body.path("sealedHeight").asLong(-1);
         JsonNode head = body.path("head").isObject() ? body.path("head") : null;
         lag(id).set(Math.max(0, remoteHeight - stored));
-        String shape = shapeProblem(id, served, from);
+        String shape = shapeProblem(id, served, from, limit(from, stored));
         if (shape != null) {
             return refuse(s, from, shape);
         }
@@ -269,6 +300,7 @@ public class Replicator {
             }
             subscriptions.progressed(id, remoteHeight > stored ? Subscriptions.State.SYNCING : Subscriptions.State.FOLLOWING, stored,
                     remoteHeight, 0, 0);
+            resumed(id, stored);
             return true;
         }
         long last = batch.get(batch.size() - 1).path("docket").path("height").asLong();
@@ -276,7 +308,7 @@ public class Replicator {
                 : null;
         if (remoteHeight > last) {
             // more to pull: ask for the next batch (from this batch's last docket, to compare it) while this one is stored
-            prefetched.put(id, new Prefetch(last, source.nodeId(), CompletableFuture.supplyAsync(() -> ask(source, id, last, 0), workers)));
+            prefetched.put(id, new Prefetch(last, source.nodeId(), CompletableFuture.supplyAsync(() -> ask(source, id, last, limit(last, last), 0), workers)));
         }
         ServiceHttp.Answer written = writeInParts(id, batch, headForBatch);
         if (written.status() == 200) {
@@ -293,6 +325,7 @@ public class Replicator {
             lag(id).set(Math.max(0, remoteHeight - now));
             subscriptions.progressed(id, now >= remoteHeight ? Subscriptions.State.FOLLOWING : Subscriptions.State.SYNCING, now, remoteHeight,
                     batch.size(), count);
+            resumed(id, now);
             return true;
         }
         String type = PeerClient.typeOf(written.body().path("type").asString(""));
@@ -308,7 +341,7 @@ public class Replicator {
                 }
             }
         }
-        subscriptions.failed(id, Subscriptions.State.STALLED, "register-service answered " + written.status() + " " + type + ": " + detail);
+        stalled(id, "register-service answered " + written.status() + " " + type + ": " + detail);
         return false;
     }
 
@@ -337,12 +370,12 @@ public class Replicator {
     }
 
     /** Whether the served batch is what was asked for: this register, contiguous heights from {@code from}, no more than asked. */
-    private String shapeProblem(String registerId, JsonNode served, long from) {
+    private String shapeProblem(String registerId, JsonNode served, long from, int asked) {
         if (!served.isArray()) {
             return "the answer holds no list of dockets";
         }
-        if (served.size() > properties.batchDockets()) {
-            return "an unasked-for batch: " + served.size() + " dockets, " + properties.batchDockets() + " asked for";
+        if (served.size() > asked) {
+            return "an unasked-for batch: " + served.size() + " dockets, " + asked + " asked for";
         }
         long expected = from;
         for (JsonNode item : served.values()) {
@@ -383,9 +416,10 @@ public class Replicator {
     private boolean refuse(Subscriptions.Subscription s, long height, String reason) {
         String text = "refused data from node " + s.sourceNodeId() + " at height " + height + ": " + reason;
         log.warn("Register {}: {}", s.registerId(), text);
+        // the subscription's state first: whoever sees the source banned sees why
+        subscriptions.failed(s.registerId(), Subscriptions.State.STALLED, text);
         directory.penalise(s.sourceNodeId(), reason);
         meters.counter("cairn.peer.refused", "reason", category(reason)).increment();
-        subscriptions.failed(s.registerId(), Subscriptions.State.STALLED, text);
         return false;
     }
 
