@@ -1,5 +1,6 @@
 package dev.cairn.peer.protocol;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,7 +14,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.stereotype.Component;
 
+import dev.cairn.ledger.CanonicalJson;
 import dev.cairn.ledger.NodeIds;
+import dev.cairn.ledger.crypto.SignatureVerifier;
 import dev.cairn.ledger.LedgerHashes;
 import dev.cairn.peer.config.PeerProperties;
 import dev.cairn.peer.identity.NodeIdentity;
@@ -61,16 +64,41 @@ public class Envelopes {
 
     /** A new envelope from this node. */
     public ObjectNode seal(String type, String to, String inReplyTo, JsonNode body) {
+        ObjectNode envelope = unsigned(type, to, inReplyTo, body);
+        envelope.set("signature", signature(SignatureVerifier.sha256(CanonicalJson.bytes(envelope))));
+        return envelope;
+    }
+
+    /**
+     * As {@link #seal}, written out: the canonical form that was signed, with the signature added
+     * as its first member. A large answer is so written once, not once to sign and again to send;
+     * a receiver reads members in any order and computes the canonical form itself.
+     */
+    public byte[] sealWritten(String type, String to, String inReplyTo, JsonNode body) {
+        byte[] signed = CanonicalJson.bytes(unsigned(type, to, inReplyTo, body));
+        byte[] signature = CanonicalJson.bytes(signature(SignatureVerifier.sha256(signed)));
+        byte[] member = "{\"signature\":".getBytes(StandardCharsets.US_ASCII);
+        byte[] written = new byte[member.length + signature.length + signed.length];
+        System.arraycopy(member, 0, written, 0, member.length);
+        System.arraycopy(signature, 0, written, member.length, signature.length);
+        written[member.length + signature.length] = ',';
+        System.arraycopy(signed, 1, written, member.length + signature.length + 1, signed.length - 1);
+        return written;
+    }
+
+    private ObjectNode unsigned(String type, String to, String inReplyTo, JsonNode body) {
         ObjectNode envelope = json.createObjectNode().put("v", VERSION).put("type", type).put("from", identity.nodeId()).put("to", to)
                 .put("ts", clock.instant().toString()).put("nonce", nonce());
         if (inReplyTo != null) {
             envelope.put("inReplyTo", inReplyTo);
         }
         envelope.set("body", body);
-        byte[] hash = LedgerHashes.bytes(LedgerHashes.hashWithout(envelope, "signature"));
-        envelope.putObject("signature").put("algorithm", NodeIdentity.ALGORITHM).put("publicKey", identity.publicKeyBase64())
-                .put("value", Base64.getEncoder().encodeToString(identity.sign(hash)));
         return envelope;
+    }
+
+    private ObjectNode signature(byte[] hash) {
+        return json.createObjectNode().put("algorithm", NodeIdentity.ALGORITHM).put("publicKey", identity.publicKeyBase64())
+                .put("value", Base64.getEncoder().encodeToString(identity.sign(hash)));
     }
 
     /** A request to this node: every check, the nonce's first use included. */

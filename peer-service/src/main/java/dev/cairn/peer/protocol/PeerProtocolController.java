@@ -10,6 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -87,7 +88,7 @@ class PeerProtocolController {
     }
 
     @PostMapping("/dockets")
-    JsonNode dockets(@RequestBody(required = false) JsonNode request) throws InterruptedException {
+    ResponseEntity<byte[]> dockets(@RequestBody(required = false) JsonNode request) throws InterruptedException {
         Envelopes.Opened opened = admitted(request, "dockets");
         JsonNode body = opened.body();
         String registerId = body.path("registerId").asString("");
@@ -116,7 +117,9 @@ class PeerProtocolController {
         answer.set("dockets", chain.path("dockets").isArray() ? chain.path("dockets") : json.createArrayNode());
         answer.put("sealedHeight", chain.path("sealedHeight").asLong(-1));
         registers.head(registerId).ifPresent(head -> answer.set("head", head));
-        return envelopes.seal("dockets.answer", opened.from(), opened.nonce(), answer);
+        // the largest answer there is (up to a few MB): written out once, as it is signed
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .body(envelopes.sealWritten("dockets.answer", opened.from(), opened.nonce(), answer));
     }
 
     private ObjectNode selfDescription() {

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.util.RawValue;
 
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -353,8 +355,10 @@ public class Replicator {
         ArrayNode part = json.createArrayNode();
         long size = 0;
         for (int i = 0; i < batch.size(); i++) {
-            JsonNode item = batch.get(i);
-            long itemSize = item.toString().length();
+            // each docket is written out once: the part holds its JSON text, which the request body copies
+            String text = json.writeValueAsString(batch.get(i));
+            JsonNode item = JsonNodeFactory.instance.rawValueNode(new RawValue(text));
+            long itemSize = text.length();
             if (!part.isEmpty() && size + itemSize > PART_BYTES) {
                 ServiceHttp.Answer answer = registers.writeReplica(id, part, null);
                 if (answer.status() != 200) {

@@ -97,6 +97,25 @@ class EnvelopesTest {
         assertRefused(() -> a.openAnswer(answer, "dockets.answer", "1".repeat(40), nonce), 401, "wrong-peer");
     }
 
+    @Test
+    void anAnswerWrittenOutAsSignedOpensLikeAnyOtherAndItsBytesCannotBeChanged() {
+        Envelopes a = envelopes("a");
+        Envelopes b = envelopes("b");
+        String nodeA = identity("a", KEK).nodeId();
+        String nodeB = identity("b", KEK).nodeId();
+        String nonce = a.seal("dockets", nodeB, null, JSON.createObjectNode()).path("nonce").asString();
+        ObjectNode body = JSON.createObjectNode().put("registerId", "r").put("text", "caf\u00e9 \"quoted\"").put("big", 12345678901234L);
+        body.putArray("dockets").addObject().put("height", 0);
+        String written = new String(b.sealWritten("dockets.answer", nodeA, nonce, body), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(written).startsWith("{\"signature\":{");
+
+        Envelopes.Opened opened = a.openAnswer(JSON.readTree(written), "dockets.answer", nodeB, nonce);
+        assertThat(opened.body()).isEqualTo(body);
+        String changed = written.replace("\"height\":0", "\"height\":1");
+        assertThat(changed).isNotEqualTo(written);
+        assertRefused(() -> a.openAnswer(JSON.readTree(changed), "dockets.answer", nodeB, nonce), 401, "invalid-signature");
+    }
+
     private static void assertRefused(Runnable call, int status, String type) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(ApiException.class, e -> {
             assertThat(e.getStatusCode().value()).isEqualTo(status);

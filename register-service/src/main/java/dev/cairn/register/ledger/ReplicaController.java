@@ -3,7 +3,8 @@ package dev.cairn.register.ledger;
 import java.util.List;
 
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.util.RawValue;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -40,13 +41,11 @@ class ReplicaController {
     private final RegisterAccess access;
     private final LedgerReader reader;
     private final ReplicaWriter writer;
-    private final JsonMapper json;
 
-    ReplicaController(RegisterAccess access, LedgerReader reader, ReplicaWriter writer, JsonMapper json) {
+    ReplicaController(RegisterAccess access, LedgerReader reader, ReplicaWriter writer) {
         this.access = access;
         this.reader = reader;
         this.writer = writer;
-        this.json = json;
     }
 
     /**
@@ -63,10 +62,14 @@ class ReplicaController {
         }
         long sealedHeight = reader.sealedHeight(id);
         List<ChainDocket> dockets = reader.chain(id, start, Math.min(limit, ReplicaWriter.MAX_DOCKETS), MAX_CHAIN_BYTES).stream()
-                .map(sealed -> new ChainDocket(json.readTree(sealed.docket().getString("raw")),
-                        sealed.transactions().stream().map(tx -> json.readTree(tx.getString("raw"))).toList()))
+                .map(sealed -> new ChainDocket(asSigned(sealed.docket()), sealed.transactions().stream().map(ReplicaController::asSigned).toList()))
                 .toList();
         return new ChainView(id, dockets, Math.max(sealedHeight, dockets.isEmpty() ? -1 : start + dockets.size() - 1));
+    }
+
+    /** A stored record written into the answer as it was signed: its canonical JSON, not parsed and written again. */
+    private static JsonNode asSigned(org.bson.Document stored) {
+        return JsonNodeFactory.instance.rawValueNode(new RawValue(stored.getString("raw")));
     }
 
     /** A batch of dockets copied from the replica's home ({@code register:write-replica}); see {@link ReplicaWriter}. */
