@@ -164,7 +164,7 @@ public class Replicator {
                 try {
                     ok = turn(s.get());
                 } catch (RuntimeException e) {
-                    stalled(registerId, e.getMessage());
+                    stalled(registerId, e.getMessage() != null ? e.getMessage() : e.toString());
                     ok = false;
                 }
                 failures = ok ? 0 : failures + 1;
