@@ -40,10 +40,20 @@ class EnvelopesTest {
     private MongoClient client;
     private Clock clock = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
 
+    /** Nodes a and b, each on its own database. */
+    private Envelopes a;
+    private Envelopes b;
+    private String nodeA;
+    private String nodeB;
+
     @BeforeEach
     void start() {
         server = new MongoServer(new MemoryBackend());
         client = MongoClients.create(server.bindAndGetConnectionString());
+        a = envelopes("a");
+        b = envelopes("b");
+        nodeA = identity("a", KEK).nodeId();
+        nodeB = identity("b", KEK).nodeId();
     }
 
     @AfterEach
@@ -54,10 +64,6 @@ class EnvelopesTest {
 
     @Test
     void anEnvelopeIsBelievedOnlyAsSignedForThisNodeInItsWindowAndOnce() {
-        Envelopes a = envelopes("a");
-        Envelopes b = envelopes("b");
-        String nodeB = identity("b", KEK).nodeId();
-        String nodeA = identity("a", KEK).nodeId();
         ObjectNode body = JSON.createObjectNode().put("hello", "world");
 
         ObjectNode sent = a.seal("exchange", nodeB, null, body);
@@ -85,10 +91,6 @@ class EnvelopesTest {
 
     @Test
     void anAnswerMustComeFromTheNodeAskedAndNameTheRequest() {
-        Envelopes a = envelopes("a");
-        Envelopes b = envelopes("b");
-        String nodeA = identity("a", KEK).nodeId();
-        String nodeB = identity("b", KEK).nodeId();
         ObjectNode request = a.seal("dockets", nodeB, null, JSON.createObjectNode());
         String nonce = request.path("nonce").asString();
         ObjectNode answer = b.seal("dockets.answer", nodeA, nonce, JSON.createObjectNode().put("ok", true));
@@ -99,10 +101,6 @@ class EnvelopesTest {
 
     @Test
     void anAnswerWrittenOutAsSignedOpensLikeAnyOtherAndItsBytesCannotBeChanged() {
-        Envelopes a = envelopes("a");
-        Envelopes b = envelopes("b");
-        String nodeA = identity("a", KEK).nodeId();
-        String nodeB = identity("b", KEK).nodeId();
         String nonce = a.seal("dockets", nodeB, null, JSON.createObjectNode()).path("nonce").asString();
         ObjectNode body = JSON.createObjectNode().put("registerId", "r").put("text", "caf\u00e9 \"quoted\"").put("big", 12345678901234L);
         body.putArray("dockets").addObject().put("height", 0);
