@@ -254,10 +254,11 @@ public class Replicator {
             return false;
         }
         long from = Math.max(0, stored);
+        int asked = limit(from, stored);
         int wait = s.state() == Subscriptions.State.FOLLOWING ? (int) Math.min(30, properties.longPoll().toSeconds()) : 0;
         PeerClient.Answer answer;
         try {
-            answer = answer(source, id, from, limit(from, stored), wait);
+            answer = answer(source, id, from, asked, wait);
         } catch (PeerClient.PeerCallException e) {
             if (e.status() == 0 && !"unreachable".equals(e.type())) {
                 return refuse(s, stored + 1, "the answer was not believable: " + e.getMessage());
@@ -270,7 +271,7 @@ public class Replicator {
         long remoteHeight = body.path("sealedHeight").asLong(-1);
         JsonNode head = body.path("head").isObject() ? body.path("head") : null;
         lag(id).set(Math.max(0, remoteHeight - stored));
-        String shape = shapeProblem(id, served, from, limit(from, stored));
+        String shape = shapeProblem(id, served, from, asked);
         if (shape != null) {
             return refuse(s, from, shape);
         }
