@@ -36,7 +36,13 @@ import static dev.cairn.benchmarks.BenchHttp.post;
  * the next participant; next to pre-signed raw transactions per second in the same run, with
  * the CPU time per sealed action of every process. Writes docs/benchmarks/workflow.md.
  *
- * <pre>bin/cairn bench workflow [--instances 1500] [--seconds 20] [--concurrency 48]</pre>
+ * <pre>bin/cairn bench workflow [--instances 1500] [--seconds 20] [--concurrency 48] [--warm-up 1000] [--quick 1] [--profile]
+ *     [--jvm-options "FLAGS"]</pre>
+ *
+ * {@code --profile} records the measured closed-loop run of the busiest processes with the
+ * flight recorder (starting a recording makes a JVM compile much of its code again, so the
+ * figures of a profiled run are lower); {@code --quick 1} measures one open-loop rate only;
+ * {@code --jvm-options} adds JVM flags to every service replica (to try a flag's effect).
  */
 public final class WorkflowBenchmark {
 
@@ -78,8 +84,15 @@ public final class WorkflowBenchmark {
         int seconds = option(args, "--seconds", 20);
         int concurrency = option(args, "--concurrency", 48);
         int[] rates = option(args, "--quick", 0) == 1 ? new int[] {50} : new int[] {50, 100, 200};
+        boolean profile = List.of(args).contains("--profile");
         Path home = Files.createTempDirectory("cairn-bench-workflow");
-        LocalCluster cluster = LocalCluster.start(ClusterSpec.builder(root).home(home).replicas(2).gateways(2).nginx(ClusterSpec.NginxMode.OFF)
+        List<String> jvm = new ArrayList<>(ClusterSpec.DEFAULT_JVM_OPTIONS);
+        String jvmOptions = option(args, "--jvm-options", "");
+        if (!jvmOptions.isBlank()) {
+            jvm.addAll(List.of(jvmOptions.strip().split("\\s+")));
+        }
+        System.out.println("cluster home: " + home);
+        LocalCluster cluster = LocalCluster.start(ClusterSpec.builder(root).jvmOptions(jvm).home(home).replicas(2).gateways(2).nginx(ClusterSpec.NginxMode.OFF)
                 .frontPort(0).mongoBackend(ClusterSpec.MongoBackend.MEMORY).mongoHeap("6g").freshData(true)
                 .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_CLIENT_LIMIT", "1000000000")
                 .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_CALLER_LIMIT", "1000000000").build());
@@ -104,15 +117,25 @@ public final class WorkflowBenchmark {
             System.out.printf("raw pre-signed: %.0f sealed tx/s%n", raw.sealedPerSecond());
 
             List<String> measured = createInstances(setup, instances);
-            Path profiles = Files.createTempDirectory("cairn-bench-profile");
-            List<Profile> recording = Profile.start(cluster, profiles, "blueprint-service",
-                    "validator-service", "wallet-service", "mongo");
+            System.out.printf("the JIT compilers settled after %.0f s%n",
+                    ProcessCpu.awaitCompiled(0.1, Duration.ofSeconds(5), Duration.ofMinutes(5), cluster));
+            Map<String, Long> restBefore = ProcessCpu.snapshot(cluster);
+            Thread.sleep(10_000);
+            Map<String, Long> atRest = ProcessCpu.between(restBefore, ProcessCpu.snapshot(cluster));
+            List<Profile> recording = new ArrayList<>();
+            if (profile) {
+                Path profiles = Files.createTempDirectory("cairn-bench-profile");
+                System.out.println("flight recordings of the measured run: " + profiles);
+                recording.addAll(Profile.start(cluster, profiles, "blueprint-service", "validator-service", "wallet-service", "mongo"));
+            }
             Map<String, Long> before = ProcessCpu.snapshot(cluster);
+            long compilingBefore = ProcessCpu.compilerMillis(cluster);
             double actionsPerSecond = closedLoop(setup, measured, concurrency);
             Map<String, Long> used = ProcessCpu.between(before, ProcessCpu.snapshot(cluster));
+            long compiling = ProcessCpu.compilerMillis(cluster) - compilingBefore;
             List<String> profileLines = new ArrayList<>();
-            for (Profile profile : recording) {
-                profileLines.add(profile.summary());
+            for (Profile recorded : recording) {
+                profileLines.add(recorded.summary());
             }
             System.out.printf("workflow: %.0f actions sealed/s%n", actionsPerSecond);
 
@@ -128,8 +151,14 @@ public final class WorkflowBenchmark {
             report.line("## CPU time per sealed action, by process");
             report.line("");
             report.line("Every process's user and system CPU time from `/proc` before and after the measured closed-loop run, divided by "
-                    + "the " + (2 * instances) + " actions it sealed (replicas of a service added together).");
+                    + "the " + (2 * instances) + " actions it sealed (replicas of a service added together). The run started once "
+                    + "the JIT compilers of every JVM had settled after the warm-up (below a tenth of a core for 5 s); during it they "
+                    + "used " + String.format("%.0f %%", 100.0 * compiling / Math.max(1, used.values().stream().mapToLong(Long::longValue).sum()))
+                    + " of all the CPU.");
             ProcessCpu.report(report, used, 2L * instances, "sealed action");
+            report.line("");
+            report.line(String.format("At rest (10 s with no load, just before the run) the whole suite used %.2f of a core: %s.",
+                    atRest.values().stream().mapToLong(Long::longValue).sum() / 10_000.0, busiest(atRest, 10_000.0)));
 
             report.line("");
             report.line("## Latency, open loop");
@@ -152,12 +181,15 @@ public final class WorkflowBenchmark {
             report.line("");
             WORK.forEach(report::line);
             report.line("");
-            report.line("## Where the time goes");
-            report.line("");
-            report.line("Java Flight Recorder profiles (default settings, CPU samples) of one replica each during the measured "
-                    + "closed-loop run; the classes whose code was running in the most samples:");
-            report.line("");
-            profileLines.forEach(report::line);
+            if (!profileLines.isEmpty()) {
+                report.line("## Where the time goes");
+                report.line("");
+                report.line("Java Flight Recorder profiles (default settings, CPU samples) of one replica each during the measured "
+                        + "closed-loop run (`--profile`: starting a recording makes the JVM compile much of its code again, so this "
+                        + "run's figures are lower); the classes whose code was running in the most samples:");
+                report.line("");
+                profileLines.forEach(report::line);
+            }
         } finally {
             cluster.close();
         }
@@ -342,6 +374,12 @@ public final class WorkflowBenchmark {
         WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + token)
                 .buildAsync(URI.create(ws), listener).get(10, TimeUnit.SECONDS);
         socket.sendText("{\"type\":\"subscribe\",\"wallet\":\"" + wallet + "\",\"afterSeq\":0}", true).get();
+    }
+
+    /** The three busiest processes of a CPU reading, as "name 0.12" (cores over {@code millis}). */
+    private static String busiest(Map<String, Long> used, double millis) {
+        return String.join(", ", used.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(3)
+                .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / millis)).toList());
     }
 
     private static String ms(double millis) {
