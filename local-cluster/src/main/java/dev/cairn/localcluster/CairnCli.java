@@ -36,6 +36,7 @@ public final class CairnCli {
                  --fresh                      wipe stored data first
                  --json-logs                  structured (ECS JSON) logs
                  --no-cds                     do not use class-data-sharing archives
+                 --full-jit                   both JIT tiers in every JVM (default: C1 only, but register and peer)
                  --env NAME=VALUE             an environment variable for every service and gateway (repeatable)
                  --build                      rebuild even when the jars exist
                  --detach                     return once ready; stop later with 'bin/cairn down'
@@ -111,6 +112,7 @@ public final class CairnCli {
                 case "--fresh" -> builder.freshData(true);
                 case "--json-logs" -> builder.jsonLogs(true);
                 case "--no-cds" -> builder.appCds(false);
+                case "--full-jit" -> builder.quickJit(false);
                 case "--env" -> {
                     String assignment = value(args, ++i, arg);
                     int eq = assignment.indexOf('=');

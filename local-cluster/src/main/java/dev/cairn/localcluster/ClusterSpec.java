@@ -31,6 +31,23 @@ public final class ClusterSpec {
             "-XX:MaxMetaspaceSize=160m", "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=128m", "-Xss512k",
             "-XX:+ExitOnOutOfMemoryError");
 
+    /**
+     * The JIT flag of a replica that shares the machine with the whole suite: the client
+     * compiler (C1) only. Sixteen or so JVMs on two cores each compile their hot paths with C2 for
+     * many minutes, and C2's work took a third of all the CPU in the workflow benchmark long after
+     * start-up; C1 compiles an order of magnitude more cheaply, and its code is fast enough for
+     * everything but signature arithmetic (docs/local-cluster.md has the figures).
+     */
+    public static final List<String> QUICK_JIT = List.of("-XX:TieredStopAtLevel=1");
+
+    /**
+     * The services that keep both JIT tiers by default, whose hot paths are long computations
+     * where C2's code is markedly faster: the register verifies every signature of every docket it
+     * stores or replicates, and the peer service moves whole batches of dockets (megabytes of
+     * JSON to parse, hash and check) between installations.
+     */
+    public static final java.util.Set<String> FULL_JIT_SERVICES = java.util.Set.of("register-service", "peer-service");
+
     final Path repositoryRoot;
     final Path home;
     final int defaultReplicas;
@@ -47,6 +64,7 @@ public final class ClusterSpec {
     final boolean freshData;
     final boolean jsonLogs;
     final List<String> jvmOptions;
+    final boolean quickJit;
     final Map<String, String> extraEnvironment;
     final Duration readyTimeout;
     final String mongoHeap;
@@ -69,10 +87,21 @@ public final class ClusterSpec {
         this.freshData = b.freshData;
         this.jsonLogs = b.jsonLogs;
         this.jvmOptions = List.copyOf(b.jvmOptions);
+        this.quickJit = b.quickJit;
         this.extraEnvironment = Map.copyOf(b.extraEnvironment);
         this.readyTimeout = b.readyTimeout;
         this.mongoHeap = b.mongoHeap;
         this.appCds = b.appCds;
+    }
+
+    /** The JVM flags of a replica of this role (a service's name, or the gateway). */
+    List<String> jvmOptions(String role) {
+        if (!quickJit || FULL_JIT_SERVICES.contains(role)) {
+            return jvmOptions;
+        }
+        List<String> options = new ArrayList<>(QUICK_JIT);
+        options.addAll(jvmOptions); // flags given later win: a caller may still ask for a tier
+        return options;
     }
 
     public static Builder builder(Path repositoryRoot) {
@@ -108,6 +137,7 @@ public final class ClusterSpec {
         private boolean freshData;
         private boolean jsonLogs;
         private List<String> jvmOptions = new ArrayList<>(DEFAULT_JVM_OPTIONS);
+        private boolean quickJit = true;
         private final Map<String, String> extraEnvironment = new LinkedHashMap<>();
         private Duration readyTimeout = Duration.ofMinutes(4);
         private String mongoHeap = "1g";
@@ -199,6 +229,16 @@ public final class ClusterSpec {
 
         public Builder jvmOptions(List<String> options) {
             this.jvmOptions = new ArrayList<>(options);
+            return this;
+        }
+
+        /**
+         * Whether the replicas of every service but {@link #FULL_JIT_SERVICES} and the gateways
+         * compile with C1 only ({@link #QUICK_JIT}, the default); false gives every JVM both
+         * tiers, as the images have (for a long run on a machine with cores to spare).
+         */
+        public Builder quickJit(boolean quick) {
+            this.quickJit = quick;
             return this;
         }
 

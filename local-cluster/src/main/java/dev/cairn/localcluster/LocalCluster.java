@@ -109,7 +109,7 @@ public final class LocalCluster implements AutoCloseable {
             for (int i = 1; i <= ports.size(); i++) {
                 int port = ports.get(i - 1);
                 list.add(javaProcess(service.name() + "-" + i, service.name(), port, Path.of(service.jarPath()),
-                        serviceEnvironment(service, port, endpoints, launcherPid), spec.jvmOptions));
+                        serviceEnvironment(service, port, endpoints, launcherPid), spec.jvmOptions(service.name())));
             }
             replicas.put(service.name(), list);
         }
@@ -120,7 +120,7 @@ public final class LocalCluster implements AutoCloseable {
             gatewayPorts.add(port);
             gateways.add(javaProcess(ServiceCatalog.GATEWAY + "-" + i, ServiceCatalog.GATEWAY, port,
                     Path.of(ServiceCatalog.GATEWAY, "target", ServiceCatalog.GATEWAY + ".jar"),
-                    gatewayEnvironment(port, launcherPid), spec.jvmOptions));
+                    gatewayEnvironment(port, launcherPid), spec.jvmOptions(ServiceCatalog.GATEWAY)));
         }
         if (withNginx) {
             Path executable = NginxFront.executable()
@@ -168,7 +168,7 @@ public final class LocalCluster implements AutoCloseable {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             Map<String, Future<CdsArchive>> pending = new LinkedHashMap<>();
-            jars.forEach((role, jar) -> pending.put(role, pool.submit(() -> CdsArchive.prepare(jar, spec.jvmOptions,
+            jars.forEach((role, jar) -> pending.put(role, pool.submit(() -> CdsArchive.prepare(jar, spec.jvmOptions(role),
                     environments.get(role), runDirectory.resolve("logs").resolve("cds-" + role + ".log")))));
             for (Map.Entry<String, Future<CdsArchive>> entry : pending.entrySet()) {
                 try {
