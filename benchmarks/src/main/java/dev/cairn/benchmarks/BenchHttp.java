@@ -70,6 +70,16 @@ final class BenchHttp {
         return Integer.parseInt(option(args, name, Integer.toString(fallback)));
     }
 
+    /** The launcher's JVM flags of every replica, then those of {@code --jvm-options "FLAGS"} (which win). */
+    static java.util.List<String> jvmOptions(String[] args) {
+        java.util.List<String> jvm = new java.util.ArrayList<>(dev.cairn.localcluster.ClusterSpec.DEFAULT_JVM_OPTIONS);
+        String extra = option(args, "--jvm-options", "");
+        if (!extra.isBlank()) {
+            jvm.addAll(java.util.List.of(extra.strip().split("\\s+")));
+        }
+        return jvm;
+    }
+
     /** {@code --name value} from the command line, or the fallback. */
     static String option(String[] args, String name, String fallback) {
         for (int i = 0; i < args.length - 1; i++) {

@@ -48,7 +48,7 @@ public final class PeerBenchmark {
         int rate = option(args, "--rate", 200);
         int seconds = option(args, "--seconds", 30);
         boolean profile = List.of(args).contains("--profile");
-        String jvmOptions = option(args, "--jvm-options", "");
+        List<String> jvmOptions = BenchHttp.jvmOptions(args);
         List<ClusterSpec.MongoBackend> backends = new ArrayList<>();
         for (String name : option(args, "--backends", "memory,h2").split(",")) {
             backends.add(ClusterSpec.MongoBackend.valueOf(name.strip().toUpperCase(java.util.Locale.ROOT)));
@@ -66,7 +66,7 @@ public final class PeerBenchmark {
     }
 
     private static void run(Path root, ClusterSpec.MongoBackend backend, int transactions, int perDocket, int rate, int seconds, boolean profile,
-            String jvmOptions, Report report, boolean first) throws Exception {
+            List<String> jvmOptions, Report report, boolean first) throws Exception {
         String name = backend.name().toLowerCase(java.util.Locale.ROOT);
         System.out.println("backend " + name + ": starting installations A and B ...");
         Path homeA = Files.createTempDirectory("cairn-bench-peer-a");
@@ -270,11 +270,7 @@ public final class PeerBenchmark {
         return both;
     }
 
-    private static ClusterSpec.Builder spec(Path root, Path home, ClusterSpec.MongoBackend backend, String seed, String jvmOptions) {
-        List<String> jvm = new ArrayList<>(ClusterSpec.DEFAULT_JVM_OPTIONS);
-        if (!jvmOptions.isBlank()) {
-            jvm.addAll(List.of(jvmOptions.strip().split("\\s+")));
-        }
+    private static ClusterSpec.Builder spec(Path root, Path home, ClusterSpec.MongoBackend backend, String seed, List<String> jvm) {
         ClusterSpec.Builder spec = ClusterSpec.builder(root).jvmOptions(jvm).home(home).replicas(1).gateways(1).nginx(ClusterSpec.NginxMode.OFF).frontPort(0)
                 .mongoBackend(backend).freshData(true).environment("CAIRN_PEER_EXCHANGEINTERVAL", "1s")
                 .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_CLIENT_LIMIT", "10000000")

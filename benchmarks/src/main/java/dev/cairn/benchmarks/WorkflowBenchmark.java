@@ -86,11 +86,7 @@ public final class WorkflowBenchmark {
         int[] rates = option(args, "--quick", 0) == 1 ? new int[] {50} : new int[] {50, 100, 200};
         boolean profile = List.of(args).contains("--profile");
         Path home = Files.createTempDirectory("cairn-bench-workflow");
-        List<String> jvm = new ArrayList<>(ClusterSpec.DEFAULT_JVM_OPTIONS);
-        String jvmOptions = option(args, "--jvm-options", "");
-        if (!jvmOptions.isBlank()) {
-            jvm.addAll(List.of(jvmOptions.strip().split("\\s+")));
-        }
+        List<String> jvm = BenchHttp.jvmOptions(args);
         System.out.println("cluster home: " + home);
         LocalCluster cluster = LocalCluster.start(ClusterSpec.builder(root).jvmOptions(jvm).home(home).replicas(2).gateways(2).nginx(ClusterSpec.NginxMode.OFF)
                 .frontPort(0).mongoBackend(ClusterSpec.MongoBackend.MEMORY).mongoHeap("6g").freshData(true)
@@ -180,8 +176,8 @@ public final class WorkflowBenchmark {
             report.line("## What one action involves");
             report.line("");
             WORK.forEach(report::line);
-            report.line("");
             if (!profileLines.isEmpty()) {
+                report.line("");
                 report.line("## Where the time goes");
                 report.line("");
                 report.line("Java Flight Recorder profiles (default settings, CPU samples) of one replica each during the measured "
