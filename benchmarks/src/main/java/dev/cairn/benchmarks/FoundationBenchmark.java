@@ -37,7 +37,7 @@ public final class FoundationBenchmark {
                 "Produced by `bin/cairn bench foundation` (dev.cairn.benchmarks.FoundationBenchmark). Embedded stores "
                         + "(MongoDB wire server, memory backend; PostgreSQL; Redis). JVM flags of every replica: `"
                         + String.join(" ", ClusterSpec.DEFAULT_JVM_OPTIONS) + "` (and `" + String.join(" ", ClusterSpec.QUICK_JIT)
-                        + "` but in " + String.join(" and ", new java.util.TreeSet<>(ClusterSpec.FULL_JIT_SERVICES))
+                        + "` except in " + String.join(" and ", new java.util.TreeSet<>(ClusterSpec.FULL_JIT_SERVICES))
                         + "), plus an application class-data-sharing "
                         + "archive per jar (see local-cluster `CdsArchive`).");
 
