@@ -163,9 +163,8 @@ public final class PeerBenchmark {
     record Pass(long transactions, long dockets, double seconds, Map<String, Long> used, long compiling) {
 
         void row(Report report, String name) {
-            long all = used.values().stream().mapToLong(Long::longValue).sum();
             report.row(name, transactions, String.format("%.1f", seconds), String.format("%.0f", transactions / seconds),
-                    String.format("%.1f", dockets / seconds), String.format("%.0f %%", 100.0 * compiling / Math.max(1, all)));
+                    String.format("%.1f", dockets / seconds), ProcessCpu.compilerShare(compiling, used));
         }
 
         @Override

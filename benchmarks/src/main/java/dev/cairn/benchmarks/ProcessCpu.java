@@ -120,8 +120,18 @@ final class ProcessCpu {
     }
 
     /** A Markdown table: CPU-ms per unit of work for each role, its share, and the total. */
+    /** The CPU milliseconds of all the processes of a reading together. */
+    static long total(Map<String, Long> used) {
+        return used.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** What part of a reading's CPU the JIT compilers used ({@link #compilerMillis} over the same time), as "NN %". */
+    static String compilerShare(long compiling, Map<String, Long> used) {
+        return String.format("%.0f %%", 100.0 * compiling / Math.max(1, total(used)));
+    }
+
     static void report(Report report, Map<String, Long> used, long units, String unit) {
-        long total = used.values().stream().mapToLong(Long::longValue).sum();
+        long total = total(used);
         report.table("Process", "CPU-ms per " + unit, "Share");
         used.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).forEach(e -> report.row(e.getKey(),
                 String.format("%.3f", (double) e.getValue() / units), String.format("%.0f %%", 100.0 * e.getValue() / Math.max(1, total))));

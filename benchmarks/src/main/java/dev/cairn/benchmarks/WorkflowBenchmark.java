@@ -149,12 +149,11 @@ public final class WorkflowBenchmark {
             report.line("Every process's user and system CPU time from `/proc` before and after the measured closed-loop run, divided by "
                     + "the " + (2 * instances) + " actions it sealed (replicas of a service added together). The run started once "
                     + "the JIT compilers of every JVM had settled after the warm-up (below a tenth of a core for 5 s); during it they "
-                    + "used " + String.format("%.0f %%", 100.0 * compiling / Math.max(1, used.values().stream().mapToLong(Long::longValue).sum()))
-                    + " of all the CPU.");
+                    + "used " + ProcessCpu.compilerShare(compiling, used) + " of all the CPU.");
             ProcessCpu.report(report, used, 2L * instances, "sealed action");
             report.line("");
             report.line(String.format("At rest (10 s with no load, just before the run) the whole suite used %.2f of a core: %s.",
-                    atRest.values().stream().mapToLong(Long::longValue).sum() / 10_000.0, busiest(atRest, 10_000.0)));
+                    ProcessCpu.total(atRest) / 10_000.0, busiest(atRest, 10_000.0)));
 
             report.line("");
             report.line("## Latency, open loop");
