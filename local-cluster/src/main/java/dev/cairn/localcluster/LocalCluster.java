@@ -387,6 +387,12 @@ public final class LocalCluster implements AutoCloseable {
         writeState(ClusterState.READY);
     }
 
+    /** Stops a process gracefully (SIGTERM, then SIGKILL after a grace period), as an operator stops a server. */
+    public void stop(ManagedProcess process) {
+        process.stop(STOP_GRACE);
+        writeState(ClusterState.READY);
+    }
+
     /** Starts a stopped or killed process again on the same port and waits until it is ready. */
     public void restart(ManagedProcess process) {
         if (process.isAlive()) {

@@ -120,6 +120,38 @@ public final class ManagedProcess {
         }
     }
 
+    /**
+     * SIGSTOP: the process is frozen with its connections held open, as when a machine stalls (a
+     * long pause of the JVM, a suspended virtual machine). {@link #resume()} lets it run on.
+     */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a paused process runs on from where it stopped, unaware of the time that passed. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        long pid = pid();
+        if (!isAlive()) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid + " failed: " + new String(kill.getInputStream().readAllBytes(),
+                        StandardCharsets.UTF_8).strip());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot send SIG" + signal + " to " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     public boolean isAlive() {
         Process p = process;
         return p != null && p.isAlive();

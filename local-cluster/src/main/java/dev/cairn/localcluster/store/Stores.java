@@ -39,6 +39,8 @@ public final class Stores implements AutoCloseable {
     private final List<ManagedProcess> processes = new ArrayList<>();
     private EmbeddedPostgres postgres;
     private Path postgresDataDirectory;
+    private int postgresPort;
+    private Path postgresLog;
     private Endpoints endpoints;
 
     public Endpoints start(StoreOptions options) {
@@ -77,20 +79,9 @@ public final class Stores implements AutoCloseable {
         if (postgresUrl == null) {
             int port = Ports.free();
             postgresDataDirectory = options.dataDirectory().resolve("postgres");
-            try {
-                postgres = EmbeddedPostgres.builder()
-                        .setPort(port)
-                        .setDataDirectory(postgresDataDirectory.toFile())
-                        .setCleanDataDirectory(false)
-                        .setPGStartupWait(Duration.ofSeconds(90))
-                        .setServerConfig("max_connections", "300")
-                        .setServerConfig("listen_addresses", "127.0.0.1")
-                        .setOutputRedirector(ProcessBuilder.Redirect.appendTo(options.logDirectory().resolve("postgres.log").toFile()))
-                        .setErrorRedirector(ProcessBuilder.Redirect.appendTo(options.logDirectory().resolve("postgres.log").toFile()))
-                        .start();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
-            }
+            postgresPort = port;
+            postgresLog = options.logDirectory().resolve("postgres.log");
+            startPostgres();
             postgresUrl = "jdbc:postgresql://127.0.0.1:" + port;
             provisionPostgres(postgresUrl + "/postgres", "postgres", "", options.postgresUser(), password);
         } else {
@@ -102,6 +93,43 @@ public final class Stores implements AutoCloseable {
         }
         endpoints = new Endpoints(mongoUri, redisUri, postgresUrl, options.postgresUser(), password);
         return endpoints;
+    }
+
+    /** Starts the embedded PostgreSQL server on its port and data directory (again, after {@link #stopPostgres()}). */
+    public synchronized void startPostgres() {
+        if (postgresDataDirectory == null) {
+            throw new IllegalStateException("PostgreSQL is external; the launcher does not run it");
+        }
+        if (postgres != null) {
+            throw new IllegalStateException("PostgreSQL is already running");
+        }
+        try {
+            postgres = EmbeddedPostgres.builder()
+                    .setPort(postgresPort)
+                    .setDataDirectory(postgresDataDirectory.toFile())
+                    .setCleanDataDirectory(false)
+                    .setPGStartupWait(Duration.ofSeconds(90))
+                    .setServerConfig("max_connections", "300")
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(postgresLog.toFile()))
+                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(postgresLog.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+        }
+    }
+
+    /** Stops the embedded PostgreSQL server (a fast shutdown: open sessions are ended), keeping its data. */
+    public synchronized void stopPostgres() {
+        if (postgres == null) {
+            return;
+        }
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            System.err.println("PostgreSQL did not stop cleanly: " + e.getMessage());
+        }
+        postgres = null;
     }
 
     private static String redisExecutable() {
@@ -186,14 +214,7 @@ public final class Stores implements AutoCloseable {
         for (ManagedProcess process : processes) {
             process.stop(Duration.ofSeconds(10));
         }
-        if (postgres != null) {
-            try {
-                postgres.close();
-            } catch (IOException e) {
-                System.err.println("PostgreSQL did not stop cleanly: " + e.getMessage());
-            }
-            postgres = null;
-        }
+        stopPostgres();
     }
 
     /**
