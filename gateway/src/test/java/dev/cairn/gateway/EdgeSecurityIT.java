@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
+import dev.cairn.platform.auth.RevocationList;
 import dev.cairn.platform.auth.TestTokens;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -63,6 +64,12 @@ class EdgeSecurityIT {
         redis.start();
         first = gateway();
         second = gateway();
+        markRevocationListComplete();
+    }
+
+    /** What the tenant service does once Redis holds every revocation in force (there is none in this test). */
+    private static void markRevocationListComplete() {
+        first.getBean(StringRedisTemplate.class).opsForValue().set(RevocationList.RESTORED, Instant.now().toString());
     }
 
     private static ConfigurableApplicationContext gateway() {
@@ -188,8 +195,14 @@ class EdgeSecurityIT {
         } finally {
             redis.start();
         }
+        // Redis is back, and empty: until the revocation list is restored no token is believed
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
-                .until(() -> get(first, "/api/v1/wallets", token, null).statusCode() == 200);
+                .until(() -> get(first, "/api/auth/login", null, null).statusCode() == 200);
+        HttpResponse<String> beforeRestore = get(first, "/api/v1/wallets", token, null);
+        assertThat(beforeRestore.statusCode()).as(beforeRestore.body()).isEqualTo(503);
+        markRevocationListComplete();
+        assertThat(get(first, "/api/v1/wallets", token, null).statusCode()).isEqualTo(200);
+        assertThat(get(second, "/api/v1/wallets", token, null).statusCode()).isEqualTo(200);
     }
 
     private static Map<String, Object> claims() {

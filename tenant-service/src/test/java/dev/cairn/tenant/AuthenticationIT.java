@@ -1,6 +1,7 @@
 package dev.cairn.tenant;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -8,11 +9,18 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Sign-in, refresh-token rotation, sign-out, revocation, lockout. */
 class AuthenticationIT extends TenantApiSupport {
+
+    @Autowired
+    StringRedisTemplate redis;
 
     @Test
     void signInGivesTokensThatIdentifyTheUser() {
@@ -91,6 +99,24 @@ class AuthenticationIT extends TenantApiSupport {
         assertThat(post("/api/auth/logout", access, null).statusCode()).isEqualTo(204);
         assertProblem(get("/api/auth/me", access), 401);
         assertProblem(post("/api/auth/token/refresh", null, Map.of("refreshToken", tokens.get("refreshToken").asString())), 401);
+    }
+
+    @Test
+    void aSignOutOutlivesRedisLosingEverything() {
+        adminToken();
+        String signedOut = login(ADMIN_EMAIL, ADMIN_PASSWORD).get("accessToken").asString();
+        String kept = login(ADMIN_EMAIL, ADMIN_PASSWORD).get("accessToken").asString();
+        assertThat(post("/api/auth/logout", signedOut, null).statusCode()).isEqualTo(204);
+        assertProblem(get("/api/auth/me", signedOut), 401);
+
+        // as when Redis restarts without persistence: the revocation, and the marker that the list is whole, are gone
+        redis.execute((RedisCallback<Void>) connection -> {
+            connection.serverCommands().flushAll();
+            return null;
+        });
+        // within a second a replica has filled the list again from PostgreSQL; until then no token is believed
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/auth/me", kept).statusCode() == 200);
+        assertProblem(get("/api/auth/me", signedOut), 401);
     }
 
     @Test

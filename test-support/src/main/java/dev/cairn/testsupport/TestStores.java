@@ -38,11 +38,33 @@ public final class TestStores {
                 endpoints = stores.start(new Stores.StoreOptions(directory, directory.resolve("logs"), false, "128m",
                         "mongodb://not-started-by-test-stores", null, null, "cairn", POSTGRES_PASSWORD));
                 Runtime.getRuntime().addShutdownHook(new Thread(stores::close, "test-stores-stop"));
+                markRevocationListComplete(endpoints.redisUri());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return endpoints;
+    }
+
+    /**
+     * Sets the marker by which the tenant service says that Redis holds every revocation in force
+     * (dev.cairn.platform.auth.RevocationList#RESTORED): a service tested without a tenant
+     * service would otherwise treat the list as unreadable and refuse every token.
+     */
+    public static void markRevocationListComplete(String redisUri) {
+        java.net.URI uri = java.net.URI.create(redisUri);
+        String key = "cairn:revoked:restored";
+        String command = "*3\r\n$3\r\nSET\r\n$" + key.length() + "\r\n" + key + "\r\n$4\r\ntest\r\n";
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.getOutputStream().write(command.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] reply = new byte[5];
+            int read = socket.getInputStream().readNBytes(reply, 0, 5);
+            if (read < 3 || !new String(reply, 0, 3, java.nio.charset.StandardCharsets.US_ASCII).equals("+OK")) {
+                throw new IllegalStateException("Redis at " + redisUri + " did not take the revocation marker");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach Redis at " + redisUri, e);
+        }
     }
 
     /** A new, empty database owned by the Cairn role. */

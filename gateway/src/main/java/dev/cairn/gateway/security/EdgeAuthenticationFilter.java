@@ -110,7 +110,13 @@ public class EdgeAuthenticationFilter implements WebFilter, Ordered {
         List<String> keys = RevocationList.keysFor(caller);
         return redis.opsForValue().multiGet(keys)
                 .onErrorMap(e -> !(e instanceof RevokedException), RevocationUnavailableException::new)
-                .flatMap(values -> RevocationList.revoked(caller, values) ? Mono.<Caller>error(new RevokedException()) : Mono.just(caller))
+                .flatMap(values -> {
+                    try {
+                        return RevocationList.revoked(caller, values) ? Mono.<Caller>error(new RevokedException()) : Mono.just(caller);
+                    } catch (RevocationList.IncompleteException e) {
+                        return Mono.<Caller>error(new RevocationUnavailableException(e));
+                    }
+                })
                 .onErrorResume(RevocationUnavailableException.class, e -> {
                     if (adminPaths.matches(path) || auth.revocation().onStoreFailure() == AuthProperties.OnFailure.DENY) {
                         return Mono.error(e);

@@ -18,10 +18,17 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  *   <li>a session ({@code sid}): every token of one login, e.g. when its refresh token is replayed;</li>
  *   <li>a subject: every token issued to a user up to an instant (user disabled, password changed).</li>
  * </ul>
+ *
+ * <p>Redis holds the copy that requests read, not the record: the tenant service, which writes
+ * every revocation, keeps them in PostgreSQL too, and fills a Redis that restarted empty again
+ * before setting {@link #RESTORED}. Until that marker is there the list is incomplete, and a
+ * token is treated as when Redis cannot be read at all; a revoked token never comes back to life.
  */
 public class RevocationList {
 
     static final String PREFIX = "cairn:revoked:";
+    /** Set once Redis holds every revocation still in force; absent after Redis restarted empty, until the tenant service refills it. */
+    public static final String RESTORED = PREFIX + "restored";
 
     private final StringRedisTemplate redis;
     private final Duration maxTokenLifetime;
@@ -43,15 +50,22 @@ public class RevocationList {
         return revoked(caller, values);
     }
 
-    /** The entries that could revoke this caller's token, in the order {@link #revoked} expects. */
+    /** The entries that could revoke this caller's token, and the {@link #RESTORED} marker, in the order {@link #revoked} expects. */
     public static List<String> keysFor(Caller caller) {
         return Arrays.asList(PREFIX + "jti:" + caller.tokenId(),
                 caller.sessionId() != null ? PREFIX + "sid:" + caller.sessionId() : PREFIX + "sid:-",
-                PREFIX + "sub:" + caller.subject());
+                PREFIX + "sub:" + caller.subject(), RESTORED);
     }
 
-    /** Whether the values read for {@link #keysFor} revoke the token (null values: absent entries). */
+    /**
+     * Whether the values read for {@link #keysFor} revoke the token (null values: absent entries).
+     *
+     * @throws IncompleteException when Redis has restarted empty and the list has not been filled again yet
+     */
     public static boolean revoked(Caller caller, List<String> values) {
+        if (values.get(3) == null) {
+            throw new IncompleteException();
+        }
         if (values.get(0) != null || (caller.sessionId() != null && values.get(1) != null)) {
             return true;
         }
@@ -62,15 +76,27 @@ public class RevocationList {
     public void revokeToken(String tokenId, Instant expiresAt) {
         Duration remaining = Duration.between(Instant.now(), expiresAt).plusSeconds(60);
         if (!remaining.isNegative()) {
-            redis.opsForValue().set(PREFIX + "jti:" + tokenId, "1", remaining);
+            write(PREFIX + "jti:" + tokenId, "1", remaining);
         }
     }
 
     public void revokeSession(String sessionId) {
-        redis.opsForValue().set(PREFIX + "sid:" + sessionId, "1", maxTokenLifetime.plusSeconds(60));
+        write(PREFIX + "sid:" + sessionId, "1", maxTokenLifetime.plusSeconds(60));
     }
 
     public void revokeSubject(String subject, Instant upTo) {
-        redis.opsForValue().set(PREFIX + "sub:" + subject, Long.toString(upTo.getEpochSecond()), maxTokenLifetime.plusSeconds(60));
+        write(PREFIX + "sub:" + subject, Long.toString(upTo.getEpochSecond()), maxTokenLifetime.plusSeconds(60));
+    }
+
+    /** Stores one entry for {@code lifetime}; a writer that keeps a durable record of revocations writes it there first. */
+    protected void write(String key, String value, Duration lifetime) {
+        redis.opsForValue().set(key, value, lifetime);
+    }
+
+    /** Redis restarted empty and the tenant service has not filled the list again yet: no token can be checked. */
+    public static final class IncompleteException extends IllegalStateException {
+        public IncompleteException() {
+            super("the revocation list is being restored after Redis restarted");
+        }
     }
 }

@@ -29,6 +29,7 @@ import dev.cairn.ledger.LedgerHashes;
 import dev.cairn.ledger.MerkleTree;
 import dev.cairn.ledger.ObjectIds;
 import dev.cairn.register.RegisterServiceApplication;
+import dev.cairn.testsupport.TestStores;
 import dev.cairn.testsupport.JwksServer;
 import dev.cairn.testsupport.LedgerFixture;
 import dev.cairn.testsupport.ReplicaHttp;
@@ -73,6 +74,7 @@ class ReplicaRegisterIT {
         }
         redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1").setting("save \"\"").build();
         redis.start();
+        TestStores.markRevocationListComplete("redis://127.0.0.1:" + redisPort);
         mongo = new MongoServer(new MemoryBackend());
         String uri = mongo.bindAndGetConnectionString();
         direct = MongoClients.create(uri);

@@ -10,6 +10,7 @@ import dev.cairn.platform.crypto.AesGcm;
 import dev.cairn.tenant.auth.LoginThrottle;
 import dev.cairn.tenant.principal.ServicePrincipals;
 import dev.cairn.tenant.principal.SystemPrincipalProvisioner;
+import dev.cairn.tenant.revocation.DurableRevocationList;
 import dev.cairn.tenant.token.SigningKeys;
 import dev.cairn.tenant.token.TokenIssuer;
 import dev.cairn.tenant.user.Passwords;
@@ -43,6 +44,12 @@ class TenantConfiguration {
     @Bean
     TokenIssuer tokenIssuer(SigningKeys keys, AuthProperties auth, TenantProperties properties, Clock clock) {
         return new TokenIssuer(keys, auth, properties.tokens(), clock);
+    }
+
+    /** Revocations kept in PostgreSQL as well as Redis, and restored into a Redis that restarted empty (every service reads them). */
+    @Bean
+    DurableRevocationList revocationList(StringRedisTemplate redis, JdbcClient jdbc, AuthProperties auth, Clock clock) {
+        return new DurableRevocationList(redis, jdbc, auth.maxTokenLifetime(), clock);
     }
 
     @Bean
