@@ -106,7 +106,7 @@ export const put = (path, body, options) => api('PUT', path, body, options);
 
 /** The signed-in user's wallets (every page of them: at most 200 per user here). */
 export async function myWallets() {
-  return (await get('/api/v1/wallets?size=200')).items || [];
+  return (await get('/api/wallets?size=200')).items || [];
 }
 
 /** Query string from an object, leaving out empty values. */

@@ -41,7 +41,7 @@ function createForm(reveal, reload) {
       const body = { name: name.control.value.trim(), algorithm: algorithm.control.value };
       if (body.algorithm !== 'RSA4096') body.wordCount = Number(words.control.value);
       if (passphrase.control.value) body.passphrase = passphrase.control.value;
-      const wallet = await post('/api/v1/wallets', body);
+      const wallet = await post('/api/wallets', body);
       form.reset();
       followWallet(wallet.address);
       showMnemonic(reveal, wallet, reload);
@@ -96,7 +96,7 @@ function recoverForm(reload) {
     submitting(form, error, async () => {
       const body = { mnemonic: words.join(' '), algorithm: algorithm.control.value, name: name.control.value.trim() || 'Recovered wallet' };
       if (passphrase.control.value) body.passphrase = passphrase.control.value;
-      const wallet = await post('/api/v1/wallets/recover', body);
+      const wallet = await post('/api/wallets/recover', body);
       form.reset();
       done.textContent = `Recovered: ${wallet.address}`;
       followWallet(wallet.address);

@@ -55,7 +55,7 @@ public final class RegisterBenchmark {
         Path home = Files.createTempDirectory("cairn-bench-register");
         LocalCluster cluster = LocalCluster.start(ClusterSpec.builder(root).home(home).replicas(1).gateways(1)
                 .nginx(ClusterSpec.NginxMode.OFF).frontPort(0).mongoBackend(ClusterSpec.MongoBackend.MEMORY).mongoHeap("8g")
-                .freshData(true).environment("CAIRN_MAX_REQUEST_SIZE", "8MB")
+                .freshData(true).environment("CAIRN_MAXREQUESTSIZE", "8MB")
                 .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_CLIENT_LIMIT", "1000000000")
                 .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_CALLER_LIMIT", "1000000000").build());
         try (MongoClient mongo = MongoClients.create(cluster.stores().endpoints().mongoUri())) {

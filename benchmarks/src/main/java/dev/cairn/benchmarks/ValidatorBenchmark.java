@@ -101,7 +101,7 @@ public final class ValidatorBenchmark {
             }
         }
         report.line("");
-        report.line("Throughput: " + REGISTERS + " client threads, one per register, each submitting `POST /api/v1/transactions/batch` "
+        report.line("Throughput: " + REGISTERS + " client threads, one per register, each submitting `POST /api/transactions/batch` "
                 + "of " + BATCH + " as fast as the answers come (closed loop). Accepted: all acknowledged (202, durably in the mempool); "
                 + "sealed: all confirmed by the registers.");
         report.line("");
@@ -190,7 +190,7 @@ public final class ValidatorBenchmark {
     private static void submitUntilAccepted(Setup setup, String body, AtomicInteger retried) {
         for (int attempt = 0; attempt < 50; attempt++) {
             try {
-                HttpResponse<String> response = BenchHttp.send(HttpRequest.newBuilder(URI.create(setup.gateway() + "/api/v1/transactions/batch"))
+                HttpResponse<String> response = BenchHttp.send(HttpRequest.newBuilder(URI.create(setup.gateway() + "/api/transactions/batch"))
                         .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + setup.admin())
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
                 if (response.statusCode() / 100 == 2) {
@@ -219,7 +219,7 @@ public final class ValidatorBenchmark {
                 .connectTimeout(Duration.ofSeconds(2)).build();
         AtomicInteger failed = new AtomicInteger();
         long[] due = OpenLoopLoad.paced(batches.size(), 1_000_000_000L / batchesPerSecond, (b, dueAt) -> client.sendAsync(
-                HttpRequest.newBuilder(URI.create(setup.gateway() + "/api/v1/transactions/batch")).timeout(Duration.ofSeconds(30))
+                HttpRequest.newBuilder(URI.create(setup.gateway() + "/api/transactions/batch")).timeout(Duration.ofSeconds(30))
                         .header("Authorization", "Bearer " + setup.admin()).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body(batches.get(b)))).build(), HttpResponse.BodyHandlers.discarding())
                 .handle((response, error) -> {

@@ -75,10 +75,10 @@ public final class WalletBenchmark {
             report.table("Algorithm", "Through the gateway", "p50", "p99", "errors", "One replica directly", "Bouncy Castle in-process (1 thread)",
                     "Gateway / in-process");
             for (String algorithm : inProcess.keySet()) {
-                String address = field(post(gateway + "/api/v1/wallets", token, "{\"name\":\"bench\",\"algorithm\":\"" + algorithm + "\"}"),
+                String address = field(post(gateway + "/api/wallets", token, "{\"name\":\"bench\",\"algorithm\":\"" + algorithm + "\"}"),
                         "address");
-                String viaGateway = gateway + "/api/v1/wallets/" + address + "/sign";
-                String direct = LocalCluster.url(cluster.replicas("wallet-service").get(0)) + "/api/v1/wallets/" + address + "/sign";
+                String viaGateway = gateway + "/api/wallets/" + address + "/sign";
+                String direct = LocalCluster.url(cluster.replicas("wallet-service").get(0)) + "/api/wallets/" + address + "/sign";
                 Wrk.post(viaGateway, token, body, connections, WARM_UP);
                 Wrk.Result g = Wrk.post(viaGateway, token, body, connections, Duration.ofSeconds(seconds));
                 Wrk.post(direct, token, body, connections, WARM_UP.dividedBy(3));

@@ -196,8 +196,8 @@ public final class WorkflowBenchmark {
         List<String> gateways = cluster.gatewayUrls();
         String gateway = gateways.get(0);
         String admin = base.admin();
-        String buyer = field(post(gateway + "/api/v1/wallets", admin, "{\"name\":\"buyer\",\"algorithm\":\"ED25519\",\"wordCount\":12}"), "address");
-        String supplier = field(post(gateway + "/api/v1/wallets", admin, "{\"name\":\"supplier\",\"algorithm\":\"ED25519\",\"wordCount\":12}"),
+        String buyer = field(post(gateway + "/api/wallets", admin, "{\"name\":\"buyer\",\"algorithm\":\"ED25519\",\"wordCount\":12}"), "address");
+        String supplier = field(post(gateway + "/api/wallets", admin, "{\"name\":\"supplier\",\"algorithm\":\"ED25519\",\"wordCount\":12}"),
                 "address");
         String document = Files.readString(Path.of(System.getProperty("cairn.root", ".")).resolve("samples/blueprints/purchase-order.json"));
         String blueprintId = field(post(gateway + "/api/blueprints", admin, document), "id");

@@ -1,4 +1,4 @@
-package dev.cairn.systemtests;
+package dev.cairn.faults;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import tools.jackson.databind.JsonNode;
 
@@ -21,15 +22,15 @@ import tools.jackson.databind.JsonNode;
  * Like the console, it pings the replica every second and counts a connection that has answered
  * nothing for {@link #SILENCE} as dropped, even if every hop on the way still holds it open.
  */
-final class StreamFollower implements WebSocket.Listener {
+public final class StreamFollower implements WebSocket.Listener {
 
     /** How long a connection may stay silent, pings unanswered, before it is replaced. */
-    static final Duration SILENCE = Duration.ofSeconds(5);
+    public static final Duration SILENCE = Duration.ofSeconds(5);
 
     /** Every event received, in the order received. */
-    final List<JsonNode> events = new CopyOnWriteArrayList<>();
+    public final List<JsonNode> events = new CopyOnWriteArrayList<>();
     private final String url;
-    private final String token;
+    private final Supplier<String> token;
     private final String stream;
     private final AtomicLong last = new AtomicLong();
     private final StringBuilder partial = new StringBuilder();
@@ -47,17 +48,22 @@ final class StreamFollower implements WebSocket.Listener {
      * @param url    ws:// address of the socket
      * @param stream the frame fields that name the stream, e.g. {@code "registerId":"..."}
      */
-    StreamFollower(String url, String token, String stream) {
+    public StreamFollower(String url, String token, String stream) {
+        this(url, () -> token, stream);
+    }
+
+    /** With a token asked for at every connection, for a follower that outlives one access token. */
+    public StreamFollower(String url, Supplier<String> token, String stream) {
         this.url = url;
         this.token = token;
         this.stream = stream;
         keepAlive.scheduleWithFixedDelay(this::ping, 1, 1, TimeUnit.SECONDS);
     }
 
-    StreamFollower connect() {
+    public StreamFollower connect() {
         for (int attempt = 0; attempt < 50 && !closing; attempt++) {
             try {
-                WebSocket opened = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("cairn.bearer", token)
+                WebSocket opened = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("cairn.bearer", token.get())
                         .buildAsync(URI.create(url), this).get(10, TimeUnit.SECONDS);
                 heardAt = System.nanoTime();
                 socket = opened;
@@ -70,11 +76,11 @@ final class StreamFollower implements WebSocket.Listener {
         return this;
     }
 
-    List<Long> seqs() {
+    public List<Long> seqs() {
         return events.stream().map(e -> e.path("seq").asLong()).toList();
     }
 
-    List<String> types() {
+    public List<String> types() {
         return events.stream().map(e -> e.path("type").asString()).toList();
     }
 
@@ -86,7 +92,7 @@ final class StreamFollower implements WebSocket.Listener {
         heardAt = System.nanoTime();
         partial.append(data);
         if (lastPart) {
-            JsonNode frame = Json.read(partial.toString());
+            JsonNode frame = Api.JSON.readTree(partial.toString());
             partial.setLength(0);
             if ("event".equals(frame.path("type").asString())) {
                 events.add(frame.path("event"));
@@ -125,7 +131,7 @@ final class StreamFollower implements WebSocket.Listener {
     }
 
     /** Drops the connection as a lost network does; the follower connects again and subscribes after the last event it saw. */
-    void dropConnection() {
+    public void dropConnection() {
         WebSocket current = socket;
         reconnect();
         if (current != null) {
@@ -146,7 +152,7 @@ final class StreamFollower implements WebSocket.Listener {
         current.sendText("{\"type\":\"ping\"}", true);
     }
 
-    void close() {
+    public void close() {
         closing = true;
         keepAlive.shutdownNow();
         if (socket != null) {

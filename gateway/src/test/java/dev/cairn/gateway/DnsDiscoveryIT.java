@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import dev.cairn.gateway.upstream.UpstreamRegistry;
+import dev.cairn.localcluster.process.Ports;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -36,7 +37,7 @@ import static org.awaitility.Awaitility.await;
 class DnsDiscoveryIT {
 
     private static final Path HOSTS = Path.of(System.getProperty("jdk.net.hosts.file"));
-    private static final int PORT = freePort();
+    private static final int PORT = Ports.free();
     private static final TestReplica first = TestReplica.start("wallet-service@10.0.0.2", "127.0.0.2", PORT);
     private static final TestReplica second = TestReplica.start("wallet-service@10.0.0.3", "127.0.0.3", PORT);
 
@@ -92,7 +93,7 @@ class DnsDiscoveryIT {
     private Set<String> servedBy(int requests) throws Exception {
         Set<String> instances = new HashSet<>();
         for (int i = 0; i < requests; i++) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/wallets"))
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/wallets"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             instances.add(response.headers().firstValue("X-Cairn-Instance").orElseThrow());
@@ -105,14 +106,6 @@ class DnsDiscoveryIT {
         walletAddresses.forEach(address -> hosts.append(address).append(" wallet-replicas\n"));
         try {
             Files.writeString(HOSTS, hosts);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

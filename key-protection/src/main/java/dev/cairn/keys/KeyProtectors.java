@@ -84,7 +84,7 @@ public final class KeyProtectors {
         }
         if (encoded == null || encoded.isBlank()) {
             throw new IllegalStateException("No " + purpose.what() + " key-encryption key: set " + purpose.env("LOCAL_KEY")
-                    + " (base64 of 32 random bytes) or " + purpose.env("LOCAL_KEY_FILE") + ", or use Vault (" + purpose.env("PROTECTOR")
+                    + " (base64 of 32 random bytes) or " + purpose.env("LOCAL_KEYFILE") + ", or use Vault (" + purpose.env("PROTECTOR")
                     + "=vault)");
         }
         return decode(encoded, purpose);
@@ -127,7 +127,7 @@ public final class KeyProtectors {
                     .build(), vaultHttp);
         } else {
             throw new IllegalStateException("Vault needs a token (" + purpose.env("VAULT_TOKEN") + ") or an AppRole ("
-                    + purpose.env("VAULT_ROLE_ID") + " and " + purpose.env("VAULT_SECRET_ID") + ")");
+                    + purpose.env("VAULT_ROLEID") + " and " + purpose.env("VAULT_SECRETID") + ")");
         }
         ThreadPoolTaskScheduler renewals = new ThreadPoolTaskScheduler();
         renewals.setThreadNamePrefix("vault-session-");

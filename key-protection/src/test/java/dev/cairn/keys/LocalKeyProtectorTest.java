@@ -51,7 +51,7 @@ class LocalKeyProtectorTest {
         KeyProtectors.Purpose node = new KeyProtectors.Purpose("node", "cairn.peer.keys", "cairn-peer", "cairn/peer/data-key");
         assertThatThrownBy(() -> KeyProtectors.create(new KeyProtection(null, null, null), node))
                 .hasMessage("No node key-encryption key: set CAIRN_PEER_KEYS_LOCAL_KEY (base64 of 32 random bytes) or "
-                        + "CAIRN_PEER_KEYS_LOCAL_KEY_FILE, or use Vault (CAIRN_PEER_KEYS_PROTECTOR=vault)");
+                        + "CAIRN_PEER_KEYS_LOCAL_KEYFILE, or use Vault (CAIRN_PEER_KEYS_PROTECTOR=vault)");
         assertThatThrownBy(() -> KeyProtectors.create(new KeyProtection("local", new KeyProtection.Local("c2hvcnQ=", null, null), null), node))
                 .hasMessage("A node key-encryption key must be 32 bytes, got 5");
         assertThatThrownBy(() -> KeyProtectors.create(new KeyProtection("vault", null, null), node))

@@ -87,8 +87,8 @@ class VaultLoginWiringTest {
     void withoutCredentialsTheServiceRefusesToStartAndSaysWhatIsMissing() {
         assertThatThrownBy(() -> KeyProtectors.vault(new KeyProtection.Vault(
                 URI.create("http://127.0.0.1:" + vault.getAddress().getPort()), null, "role-only", " ", null, null), WALLET_KEYS))
-                .hasMessageContaining("CAIRN_WALLET_KEYS_VAULT_ROLE_ID")
-                .hasMessageContaining("CAIRN_WALLET_KEYS_VAULT_SECRET_ID")
+                .hasMessageContaining("CAIRN_WALLET_KEYS_VAULT_ROLEID")
+                .hasMessageContaining("CAIRN_WALLET_KEYS_VAULT_SECRETID")
                 .hasMessageNotContaining("role-only");
         assertThat(calls).isEmpty();
     }

@@ -41,6 +41,7 @@ class TestVectorsTest {
         if (Boolean.getBoolean("cairn.write-vectors")) {
             Files.createDirectories(FILE.getParent());
             Files.writeString(FILE, computed);
+            org.junit.jupiter.api.Assumptions.abort("wrote " + FILE + "; nothing was compared");
         }
         assertThat(Files.readString(FILE, StandardCharsets.UTF_8)).as("docs/test-vectors/ledger.json is out of date").isEqualTo(computed);
     }

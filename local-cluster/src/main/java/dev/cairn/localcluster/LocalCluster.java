@@ -20,8 +20,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import tools.jackson.databind.json.JsonMapper;
-
 import dev.cairn.localcluster.process.CdsArchive;
 import dev.cairn.localcluster.process.JavaCommand;
 import dev.cairn.localcluster.process.ManagedProcess;
@@ -30,8 +28,9 @@ import dev.cairn.localcluster.process.Readiness;
 import dev.cairn.localcluster.store.Stores;
 
 /**
- * The whole Cairn suite on this machine: stores, N replicas of every service, the gateways and
- * nginx in front. {@code bin/cairn up} runs one; end-to-end tests and benchmarks start one per
+ * The whole Cairn suite on this machine, supervised: the stores, N replicas of every service, the
+ * gateways and nginx in front, started, awaited, killed, restarted and stopped. Where each
+ * listens and what each is told is the {@link ClusterLayout}. {@code bin/cairn up} runs one; end-to-end tests and benchmarks start one per
  * test run through {@link #start(ClusterSpec)} and kill and restart its replicas.
  */
 public final class LocalCluster implements AutoCloseable {
@@ -44,9 +43,7 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, List<ManagedProcess>> replicas = new LinkedHashMap<>();
     private final List<ManagedProcess> gateways = new ArrayList<>();
     private final Map<String, CdsArchive> archives = new LinkedHashMap<>();
-    private final Map<String, List<Integer>> servicePorts = new LinkedHashMap<>();
-    private Secrets secrets;
-    private Stores.Endpoints endpointsForEnvironment;
+    private ClusterLayout layout;
     private ManagedProcess nginx;
     private int frontPort;
     private String frontUrl;
@@ -79,20 +76,13 @@ public final class LocalCluster implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
 
         Path logs = runDirectory.resolve("logs");
-        Stores.Endpoints endpoints = endpointsForEnvironment = stores.start(new Stores.StoreOptions(dataDirectory, logs,
+        Stores.Endpoints endpoints = stores.start(new Stores.StoreOptions(dataDirectory, logs,
                 spec.mongoBackend == ClusterSpec.MongoBackend.H2, spec.mongoHeap, spec.mongoUri, spec.redisUri,
                 spec.postgresUrl, spec.postgresUser,
                 spec.postgresPassword != null ? spec.postgresPassword : Secrets.load(dataDirectory).postgresPassword()));
 
         long launcherPid = ProcessHandle.current().pid();
-        for (ServiceCatalog.Service service : ServiceCatalog.SERVICES) {
-            List<Integer> ports = new ArrayList<>();
-            for (int i = 1; i <= spec.replicasOf(service.name()); i++) {
-                ports.add(Ports.free());
-            }
-            servicePorts.put(service.name(), ports);
-        }
-        secrets = Secrets.load(dataDirectory);
+        Map<String, List<Integer>> servicePorts = ClusterLayout.freePorts(spec);
         boolean withNginx = switch (spec.nginx) {
             case OFF -> false;
             case ON -> true;
@@ -102,14 +92,15 @@ public final class LocalCluster implements AutoCloseable {
         if (!Ports.isFree(frontPort)) {
             throw new IllegalStateException("Port " + frontPort + " is in use; choose another with --port");
         }
-        prepareArchives(endpoints, launcherPid);
+        layout = new ClusterLayout(spec, servicePorts, frontPort, Secrets.load(dataDirectory), endpoints, launcherPid);
+        prepareArchives();
         for (ServiceCatalog.Service service : ServiceCatalog.SERVICES) {
             List<ManagedProcess> list = new ArrayList<>();
-            List<Integer> ports = servicePorts.get(service.name());
+            List<Integer> ports = layout.ports(service.name());
             for (int i = 1; i <= ports.size(); i++) {
                 int port = ports.get(i - 1);
                 list.add(javaProcess(service.name() + "-" + i, service.name(), port, Path.of(service.jarPath()),
-                        serviceEnvironment(service, port, endpoints, launcherPid), spec.jvmOptions(service.name())));
+                        layout.serviceEnvironment(service, port), spec.jvmOptions(service.name())));
             }
             replicas.put(service.name(), list);
         }
@@ -119,8 +110,8 @@ public final class LocalCluster implements AutoCloseable {
             int port = (!withNginx && i == 1) ? frontPort : Ports.free();
             gatewayPorts.add(port);
             gateways.add(javaProcess(ServiceCatalog.GATEWAY + "-" + i, ServiceCatalog.GATEWAY, port,
-                    Path.of(ServiceCatalog.GATEWAY, "target", ServiceCatalog.GATEWAY + ".jar"),
-                    gatewayEnvironment(port, launcherPid), spec.jvmOptions(ServiceCatalog.GATEWAY)));
+                    Path.of(ServiceCatalog.GATEWAY_JAR),
+                    layout.gatewayEnvironment(port), spec.jvmOptions(ServiceCatalog.GATEWAY)));
         }
         if (withNginx) {
             Path executable = NginxFront.executable()
@@ -153,7 +144,7 @@ public final class LocalCluster implements AutoCloseable {
      * Makes (or reuses) a CDS archive of every jar, two at a time, with the same settings the
      * replicas get. Needs the stores, since the training run refreshes the application context.
      */
-    private void prepareArchives(Stores.Endpoints endpoints, long launcherPid) {
+    private void prepareArchives() {
         if (!spec.appCds) {
             return;
         }
@@ -161,10 +152,10 @@ public final class LocalCluster implements AutoCloseable {
         Map<String, Map<String, String>> environments = new LinkedHashMap<>();
         for (ServiceCatalog.Service service : ServiceCatalog.SERVICES) {
             jars.put(service.name(), spec.repositoryRoot.resolve(service.jarPath()));
-            environments.put(service.name(), serviceEnvironment(service, Ports.free(), endpoints, launcherPid));
+            environments.put(service.name(), layout.serviceEnvironment(service, Ports.free()));
         }
-        jars.put(ServiceCatalog.GATEWAY, spec.repositoryRoot.resolve(Path.of(ServiceCatalog.GATEWAY, "target", ServiceCatalog.GATEWAY + ".jar")));
-        environments.put(ServiceCatalog.GATEWAY, commonEnvironment(Ports.free(), launcherPid));
+        jars.put(ServiceCatalog.GATEWAY, spec.repositoryRoot.resolve(ServiceCatalog.GATEWAY_JAR));
+        environments.put(ServiceCatalog.GATEWAY, layout.commonEnvironment(Ports.free()));
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             Map<String, Future<CdsArchive>> pending = new LinkedHashMap<>();
@@ -186,93 +177,6 @@ public final class LocalCluster implements AutoCloseable {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    private Map<String, String> serviceEnvironment(ServiceCatalog.Service service, int port, Stores.Endpoints endpoints,
-            long launcherPid) {
-        Map<String, String> env = commonEnvironment(port, launcherPid);
-        env.put("SPRING_MONGODB_URI", endpoints.mongoUri());
-        if (service.postgresDb() != null) {
-            env.put("SPRING_DATASOURCE_URL", endpoints.postgresDatabaseUrl(service.postgresDb()));
-            env.put("SPRING_DATASOURCE_USERNAME", endpoints.postgresUser());
-            env.put("SPRING_DATASOURCE_PASSWORD", endpoints.postgresPassword());
-        }
-        env.put("CAIRN_AUTH_CLIENT_ID", service.name());
-        env.put("CAIRN_AUTH_CLIENT_SECRET", secrets.clientSecret(service.name()));
-        env.put("CAIRN_AUTH_CLIENT_TOKEN_URIS", tenantUris("/api/service-auth/token"));
-        if (service.name().equals("wallet-service")) {
-            env.put("CAIRN_WALLET_KEYS_LOCAL_KEY", secrets.walletKeyEncryptionKey());
-        }
-        if (service.name().equals("validator-service")) {
-            env.put("CAIRN_VALIDATOR_REGISTERURIS", replicaUris("register-service"));
-            env.put("CAIRN_VALIDATOR_WALLETURIS", replicaUris("wallet-service"));
-            env.put("CAIRN_VALIDATOR_BLUEPRINTURIS", replicaUris("blueprint-service"));
-        }
-        if (service.name().equals("register-service")) {
-            env.putIfAbsent("CAIRN_REGISTER_WEBSOCKET_ALLOWEDORIGINS", consoleOrigins());
-        }
-        if (service.name().equals("blueprint-service")) {
-            env.putIfAbsent("CAIRN_BLUEPRINT_WEBSOCKET_ALLOWEDORIGINS", consoleOrigins());
-            env.put("CAIRN_BLUEPRINT_REGISTERURIS", replicaUris("register-service"));
-            env.put("CAIRN_BLUEPRINT_VALIDATORURIS", replicaUris("validator-service"));
-            env.put("CAIRN_BLUEPRINT_WALLETURIS", replicaUris("wallet-service"));
-        }
-        if (service.name().equals("peer-service")) {
-            env.put("CAIRN_PEER_KEYS_LOCAL_KEY", secrets.peerKeyEncryptionKey());
-            env.put("CAIRN_PEER_REGISTERURIS", replicaUris("register-service"));
-            env.putIfAbsent("CAIRN_PEER_URL", "http://127.0.0.1:" + frontPort);
-            // a local installation is for development: peers are admitted on first use unless an allowlist is given
-            if (!env.containsKey("CAIRN_PEER_ALLOW") && System.getenv("CAIRN_PEER_ALLOW") == null) {
-                env.putIfAbsent("CAIRN_PEER_TRUSTONFIRSTUSE", "true");
-            }
-        }
-        if (service.name().equals("tenant-service")) {
-            env.put("CAIRN_TENANT_KEY_ENCRYPTION_KEY", secrets.tenantKeyEncryptionKey());
-            for (ServiceCatalog.Service other : ServiceCatalog.SERVICES) {
-                env.put("CAIRN_SECRET_" + other.name().toUpperCase(java.util.Locale.ROOT).replace('-', '_'), secrets.clientSecret(other.name()));
-            }
-        }
-        return env;
-    }
-
-    private Map<String, String> gatewayEnvironment(int port, long launcherPid) {
-        Map<String, String> env = commonEnvironment(port, launcherPid);
-        Map<String, Object> services = new LinkedHashMap<>();
-        replicas.forEach((service, list) -> services.put(service,
-                Map.of("uris", list.stream().map(p -> "http://127.0.0.1:" + p.port()).toList())));
-        Map<String, Object> json = Map.of("cairn", Map.of("gateway", Map.of("services", services)));
-        env.put("SPRING_APPLICATION_JSON", JsonMapper.builder().build().writeValueAsString(json));
-        return env;
-    }
-
-    /** The console's origin, the front URL, as a browser on this machine spells it: the only one allowed to open WebSockets. */
-    private String consoleOrigins() {
-        return "http://127.0.0.1:" + frontPort + ",http://localhost:" + frontPort;
-    }
-
-    /** Every replica's base address, for clients that spread calls over them. */
-    private String replicaUris(String service) {
-        return String.join(",", servicePorts.get(service).stream().map(p -> "http://127.0.0.1:" + p).toList());
-    }
-
-    /** Every tenant replica's address of a path, for clients that try them in turn. */
-    private String tenantUris(String path) {
-        return String.join(",", servicePorts.get("tenant-service").stream().map(p -> "http://127.0.0.1:" + p + path).toList());
-    }
-
-    private Map<String, String> commonEnvironment(int port, long launcherPid) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("SERVER_PORT", String.valueOf(port));
-        env.put("SERVER_ADDRESS", "127.0.0.1");
-        env.put("CAIRN_PARENT_PID", String.valueOf(launcherPid));
-        env.put("MALLOC_ARENA_MAX", "2");
-        env.put("SPRING_DATA_REDIS_URL", endpointsForEnvironment.redisUri());
-        env.put("CAIRN_AUTH_JWKS_URIS", tenantUris("/.well-known/jwks.json"));
-        if (spec.jsonLogs) {
-            env.put("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs");
-        }
-        env.putAll(spec.extraEnvironment);
-        return env;
     }
 
     private void checkJars() {

@@ -17,6 +17,8 @@ public final class ServiceCatalog {
     }
 
     public static final String GATEWAY = "gateway";
+    /** The gateway's jar, relative to the repository root. */
+    public static final String GATEWAY_JAR = GATEWAY + "/target/" + GATEWAY + ".jar";
 
     public static final List<Service> SERVICES = List.of(
             new Service("tenant-service", "cairn_tenant"),
@@ -39,7 +41,7 @@ public final class ServiceCatalog {
 
     public static List<String> jarPaths() {
         List<String> jars = new java.util.ArrayList<>(SERVICES.stream().map(Service::jarPath).toList());
-        jars.add(GATEWAY + "/target/" + GATEWAY + ".jar");
+        jars.add(GATEWAY_JAR);
         return jars;
     }
 }

@@ -62,7 +62,7 @@ class AuthE2EIT {
             assertThat(new Http(gateway).get("/api/auth/me", access).statusCode()).as("gateway " + gateway).isEqualTo(401);
         }
         Http wallet = new Http(LocalCluster.url(cluster.replicas("wallet-service").get(1)));
-        assertThat(wallet.get("/api/v1/wallets", access).statusCode()).as("another service").isEqualTo(401);
+        assertThat(wallet.get("/api/wallets", access).statusCode()).as("another service").isEqualTo(401);
     }
 
     @Test
@@ -112,6 +112,8 @@ class AuthE2EIT {
                             java.net.URI.create(gateways.get(i % 2) + PROBE_PATH))
                     .header("Authorization", "Bearer " + token).header("X-Forwarded-For", client).GET().build());
             if (response.statusCode() != 429) {
+                // the probe path has no route behind it: a request the limit let through is answered 404 by the gateway
+                assertThat(response.statusCode()).as("let through: " + response.body()).isEqualTo(404);
                 allowed++;
             } else {
                 assertThat(response.headers().firstValue("Retry-After")).isPresent();

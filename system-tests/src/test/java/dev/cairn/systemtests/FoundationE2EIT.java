@@ -104,7 +104,9 @@ class FoundationE2EIT {
             long failuresAfterNotice = load.failures().stream()
                     .filter(o -> o.atNanos() >= killedAt + Duration.ofSeconds(3).toNanos()).count();
             Figures.record("replica SIGKILL under load", load.describe(killedAt) + ", nginx " + cluster.hasNginx());
-            assertThat(after.size()).isGreaterThan(40);
+            long answeredLate = after.stream().filter(o -> o.atNanos() >= killedAt + Duration.ofSeconds(1).toNanos())
+                    .filter(o -> !o.failed()).count();
+            assertThat(answeredLate).as("requests sent a second or more after the kill and answered").isGreaterThan(30);
             assertThat(servedByVictimLate).isZero();
             assertThat(failuresAfterNotice).isZero();
         }
@@ -165,9 +167,23 @@ class FoundationE2EIT {
         assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(unknown.body()).contains("\"status\":404");
 
-        HttpResponse<String> tooLarge = front.post("/api/v1/wallets", "application/json", "{\"data\":\"" + "A".repeat(3 * 1024 * 1024) + "\"}");
+        HttpResponse<String> tooLarge = front.post("/api/wallets", "application/json", "{\"data\":\"" + "A".repeat(3 * 1024 * 1024) + "\"}");
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         assertThat(tooLarge.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+
+    @Test
+    void requestsRefusedBeforeAnyServiceCodeRunsAreProblemsToo() {
+        String token = Installation.adminToken(cluster);
+        // nginx refuses an encoded NUL; a service's Tomcat refuses an encoded slash; a request
+        // line longer than the gateway's and the services' limits stops at nginx (8k)
+        for (String path : List.of("/api/registers/%C3%A4%00/dockets/latest", "/api/instances/..%2F..%2Factuator%2Fenv/events",
+                "/api/validator/leases?registerId=" + "x".repeat(5_000), "/api/registers/resolve?did=" + "x".repeat(20_000))) {
+            HttpResponse<String> refused = front.get(path, token);
+            assertThat(refused.statusCode()).as(path).isBetween(400, 499);
+            assertThat(refused.headers().firstValue("Content-Type").orElse("")).as(path).startsWith("application/problem+json");
+            assertThat(refused.body()).as(path).contains("\"status\":" + refused.statusCode());
+        }
     }
 
     @Test

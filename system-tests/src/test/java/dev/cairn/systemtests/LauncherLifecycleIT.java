@@ -47,6 +47,7 @@ class LauncherLifecycleIT {
                 .doesNotContain("not ready").doesNotContain("stopped");
 
         ClusterState state = ClusterState.read(home).orElseThrow();
+        assertThat(state.processes()).as("the processes the launcher recorded").hasSizeGreaterThan(5);
         ProcessHandle.of(state.launcherPid()).orElseThrow().destroyForcibly();
         // Service JVMs and the MongoDB server watch the launcher and leave on their own.
         await().atMost(Duration.ofSeconds(30)).until(() -> state.processes().stream()
@@ -91,6 +92,7 @@ class LauncherLifecycleIT {
             String front = url.get(5, TimeUnit.MINUTES);
             assertThat(new Http(front).get("/api/health").statusCode()).isEqualTo(200);
             ClusterState state = ClusterState.read(home).orElseThrow();
+            assertThat(state.processes()).as("the processes the launcher recorded").hasSizeGreaterThan(5);
 
             new ProcessBuilder("kill", "-INT", String.valueOf(state.launcherPid())).start().waitFor();
             assertThat(up.waitFor(90, TimeUnit.SECONDS)).as(output.toString()).isTrue();

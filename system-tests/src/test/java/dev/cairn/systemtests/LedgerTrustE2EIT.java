@@ -60,7 +60,7 @@ class LedgerTrustE2EIT {
         List<ObjectNode> sealed = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             ObjectNode tx = client.action(registerId, i);
-            assertThat(front.post("/api/v1/transactions", admin, JSON, tx.toString()).statusCode()).isEqualTo(202);
+            assertThat(front.post("/api/transactions", admin, JSON, tx.toString()).statusCode()).isEqualTo(202);
             Ledgers.awaitSealed(front, admin, registerId, tx.path("txId").asString());
             sealed.add(tx);
         }
@@ -98,15 +98,15 @@ class LedgerTrustE2EIT {
         String registerId = Ledgers.onlineRegister(front, admin, "Rotated");
         LedgerFixture client = new LedgerFixture();
         ObjectNode before = client.action(registerId, 1);
-        front.post("/api/v1/transactions", admin, JSON, before.toString());
+        front.post("/api/transactions", admin, JSON, before.toString());
         Ledgers.awaitSealed(front, admin, registerId, before.path("txId").asString());
         String oldKey = Json.read(front.get("/api/registers/" + registerId + "/sealing-keys", admin).body()).path("sealingKeys").get(0)
                 .path("id").asString();
 
-        HttpResponse<String> created = front.post("/api/v1/validator/sealing-keys", admin, JSON, "");
+        HttpResponse<String> created = front.post("/api/validator/sealing-keys", admin, JSON, "");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         JsonNode newKey = Json.read(created.body());
-        HttpResponse<String> rotation = front.post("/api/v1/validator/registers/" + registerId + "/sealing-keys/rotate", admin, JSON, "");
+        HttpResponse<String> rotation = front.post("/api/validator/registers/" + registerId + "/sealing-keys/rotate", admin, JSON, "");
         assertThat(rotation.statusCode()).as(rotation.body()).isEqualTo(202);
         JsonNode rotated = Json.read(rotation.body());
         assertThat(rotated.path("add").get(0).asString()).isEqualTo(newKey.path("id").asString());
@@ -114,7 +114,7 @@ class LedgerTrustE2EIT {
         long changedAt = Ledgers.awaitSealed(front, admin, registerId, rotated.path("txId").asString()).path("height").asLong();
 
         ObjectNode after = client.action(registerId, 2);
-        front.post("/api/v1/transactions", admin, JSON, after.toString());
+        front.post("/api/transactions", admin, JSON, after.toString());
         long afterHeight = Ledgers.awaitSealed(front, admin, registerId, after.path("txId").asString()).path("height").asLong();
         assertThat(afterHeight).isGreaterThan(changedAt);
         JsonNode changeDocket = Json.read(front.get("/api/registers/" + registerId + "/dockets/" + changedAt, admin).body()).path("docket");
@@ -132,11 +132,11 @@ class LedgerTrustE2EIT {
                 .isEqualTo(newKey.path("publicKey").asString());
 
         Path keyFile = work.resolve("keys.json");
-        Files.writeString(keyFile, front.get("/api/v1/validator/sealing-keys", admin).body());
+        Files.writeString(keyFile, front.get("/api/validator/sealing-keys", admin).body());
         Result checked = cairn("verify-export", export(registerId, "rotated.jsonl").toString(), "--keys", keyFile.toString());
         assertThat(checked.exit()).as(checked.output()).isZero();
         assertThat(checked.output()).contains("Sealing keys now in force: " + newKey.path("id").asString());
-        assertThat(front.post("/api/v1/validator/registers/" + registerId + "/sealing-keys/rotate", admin, JSON, "").statusCode()).isEqualTo(409);
+        assertThat(front.post("/api/validator/registers/" + registerId + "/sealing-keys/rotate", admin, JSON, "").statusCode()).isEqualTo(409);
 
         String later = Ledgers.onlineRegister(front, admin, "Pinned to the newest key");
         JsonNode pinned = Json.read(front.get("/api/registers/" + later + "/sealing-keys", admin).body()).path("sealingKeys");

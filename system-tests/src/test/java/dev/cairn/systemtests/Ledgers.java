@@ -28,7 +28,7 @@ final class Ledgers {
 
     /** The validator's status of a transaction once sealed, which the register agrees with. */
     static JsonNode awaitSealed(Http front, String admin, String registerId, String txId) {
-        String path = "/api/v1/transactions/" + registerId + "/" + txId;
+        String path = "/api/transactions/" + registerId + "/" + txId;
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> "sealed".equals(Json.field(front.get(path, admin).body(), "status")));
         JsonNode status = Json.read(front.get(path, admin).body());

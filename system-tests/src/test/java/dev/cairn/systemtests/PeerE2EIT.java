@@ -116,7 +116,7 @@ class PeerE2EIT {
 
         // a replica is read-only: the validators refuse transactions for it
         LedgerFixture client = new LedgerFixture();
-        HttpResponse<String> local = atB.post("/api/v1/transactions", client.action(registerId, 1).toString());
+        HttpResponse<String> local = atB.post("/api/transactions", client.action(registerId, 1).toString());
         assertThat(local.statusCode()).as(local.body()).isEqualTo(409);
         assertThat(local.body()).contains("register-is-replica");
 
@@ -330,7 +330,7 @@ class PeerE2EIT {
             for (int i = start; i < Math.min(count, start + 100); i++) {
                 list.add(client.action(registerId, i + 1));
             }
-            HttpResponse<String> response = at.post("/api/v1/transactions/batch", batch.toString());
+            HttpResponse<String> response = at.post("/api/transactions/batch", batch.toString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         }
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() ->

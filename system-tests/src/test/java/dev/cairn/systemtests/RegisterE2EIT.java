@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.cairn.faults.StreamFollower;
 import dev.cairn.ledger.LedgerHashes;
 import dev.cairn.localcluster.LocalCluster;
 import dev.cairn.localcluster.process.ManagedProcess;

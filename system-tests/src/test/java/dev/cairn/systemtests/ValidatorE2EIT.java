@@ -91,18 +91,18 @@ class ValidatorE2EIT {
         refused.put("genesis/invalid-transaction", genesis);
         refused.put("unknown-previous/unknown-previous-transaction", unknownPrevious);
         refused.forEach((name, tx) -> {
-            HttpResponse<String> response = front.post("/api/v1/transactions", admin, JSON, tx.toString());
+            HttpResponse<String> response = front.post("/api/transactions", admin, JSON, tx.toString());
             assertThat(response.statusCode()).as(name + ": " + response.body()).isBetween(400, 404);
             assertThat(response.headers().firstValue("Content-Type").orElse("")).as(name).contains("application/problem+json");
             assertThat(Json.field(response.body(), "type")).as(name).endsWith("/" + name.substring(name.indexOf('/') + 1));
             assertNotStored(registerId, tx.path("txId").asString());
         });
-        HttpResponse<String> malformed = front.post("/api/v1/transactions", admin, JSON, "{\"txId\": ");
+        HttpResponse<String> malformed = front.post("/api/transactions", admin, JSON, "{\"txId\": ");
         assertThat(malformed.statusCode()).isEqualTo(400);
 
         // a batch with one bad transaction stores none of them
         ObjectNode good = client.action(registerId, 6);
-        HttpResponse<String> batch = front.post("/api/v1/transactions/batch", admin, JSON, batch(List.of(good, badSignature)).toString());
+        HttpResponse<String> batch = front.post("/api/transactions/batch", admin, JSON, batch(List.of(good, badSignature)).toString());
         assertThat(batch.statusCode()).as(batch.body()).isEqualTo(400);
         assertThat(Json.read(batch.body()).path("errors").get(0).path("index").asInt()).isEqualTo(1);
         assertNotStored(registerId, good.path("txId").asString());
@@ -113,25 +113,27 @@ class ValidatorE2EIT {
         String registerId = Ledgers.onlineRegister(front, admin, "Replays");
         LedgerFixture client = new LedgerFixture();
         ObjectNode first = client.action(registerId, 1);
-        HttpResponse<String> accepted = front.post("/api/v1/transactions", admin, JSON, first.toString());
+        HttpResponse<String> accepted = front.post("/api/transactions", admin, JSON, first.toString());
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         assertThat(Json.field(accepted.body(), "status")).isEqualTo("pending");
-        assertThat(accepted.headers().firstValue("Location").orElse("")).endsWith("/" + registerId + "/" + first.path("txId").asString());
-        HttpResponse<String> again = front.post("/api/v1/transactions", admin, JSON, first.toString());
+        assertThat(accepted.headers().firstValue("Location").orElse("")).endsWith("/api/transactions/" + registerId + "/" + first.path("txId").asString());
+        HttpResponse<String> viaAlias = front.post("/api/v1/transactions", admin, JSON, first.toString());
+        assertThat(viaAlias.statusCode()).as("the earlier path is an alias: " + viaAlias.body()).isEqualTo(200);
+        HttpResponse<String> again = front.post("/api/transactions", admin, JSON, first.toString());
         assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
         assertThat(Json.field(again.body(), "txId")).isEqualTo(first.path("txId").asString());
 
         JsonNode sealed = Ledgers.awaitSealed(front, admin, registerId, first.path("txId").asString());
-        HttpResponse<String> afterSealing = front.post("/api/v1/transactions", admin, JSON, first.toString());
+        HttpResponse<String> afterSealing = front.post("/api/transactions", admin, JSON, first.toString());
         assertThat(afterSealing.statusCode()).isEqualTo(200);
         assertThat(Json.read(afterSealing.body()).path("height").asLong()).isEqualTo(sealed.path("height").asLong());
 
         ObjectNode next = client.transaction(registerId, "action", LedgerFixture.JSON.createObjectNode().put("step", 2),
                 first.path("txId").asString(), Instant.now());
-        assertThat(front.post("/api/v1/transactions", admin, JSON, next.toString()).statusCode()).isEqualTo(202);
+        assertThat(front.post("/api/transactions", admin, JSON, next.toString()).statusCode()).isEqualTo(202);
         ObjectNode rival = client.transaction(registerId, "action", LedgerFixture.JSON.createObjectNode().put("step", -2),
                 first.path("txId").asString(), Instant.now());
-        HttpResponse<String> fork = front.post("/api/v1/transactions", admin, JSON, rival.toString());
+        HttpResponse<String> fork = front.post("/api/transactions", admin, JSON, rival.toString());
         assertThat(fork.statusCode()).as(fork.body()).isEqualTo(409);
         assertThat(Json.field(fork.body(), "type")).endsWith("/fork");
         assertNotStored(registerId, rival.path("txId").asString());
@@ -142,9 +144,9 @@ class ValidatorE2EIT {
         ObjectNode head = client.action(registerId, 10);
         ObjectNode tail = client.transaction(registerId, "action", LedgerFixture.JSON.createObjectNode().put("step", 11),
                 head.path("txId").asString(), Instant.now());
-        HttpResponse<String> chained = front.post("/api/v1/transactions/batch", admin, JSON, batch(List.of(tail, head)).toString());
+        HttpResponse<String> chained = front.post("/api/transactions/batch", admin, JSON, batch(List.of(tail, head)).toString());
         assertThat(chained.statusCode()).as("listed before its previous transaction: " + chained.body()).isEqualTo(400);
-        chained = front.post("/api/v1/transactions/batch", admin, JSON, batch(List.of(head, tail)).toString());
+        chained = front.post("/api/transactions/batch", admin, JSON, batch(List.of(head, tail)).toString());
         assertThat(chained.statusCode()).as(chained.body()).isEqualTo(202);
         assertThat(Ledgers.awaitSealed(front, admin, registerId, tail.path("txId").asString()).path("height").asLong())
                 .isGreaterThanOrEqualTo(Ledgers.awaitSealed(front, admin, registerId, head.path("txId").asString()).path("height").asLong());
@@ -235,7 +237,7 @@ class ValidatorE2EIT {
             String body = batch(transactions).toString();
             while (true) {
                 try {
-                    HttpResponse<String> response = front.post("/api/v1/transactions/batch", admin, JSON, body);
+                    HttpResponse<String> response = front.post("/api/transactions/batch", admin, JSON, body);
                     if (response.statusCode() == 202 || response.statusCode() == 200) {
                         break;
                     }
@@ -253,15 +255,13 @@ class ValidatorE2EIT {
     }
 
     private void assertNotStored(String registerId, String txId) {
-        if (txId == null || txId.isEmpty()) {
-            return;
-        }
-        HttpResponse<String> status = front.get("/api/v1/transactions/" + registerId + "/" + txId, admin);
+        assertThat(txId).as("the refused transaction's id, to look it up").isNotBlank();
+        HttpResponse<String> status = front.get("/api/transactions/" + registerId + "/" + txId, admin);
         assertThat(status.statusCode()).as("nothing stored for " + txId + ": " + status.body()).isIn(400, 404);
     }
 
     private java.util.Optional<JsonNode> lease(String registerId) {
-        HttpResponse<String> response = front.get("/api/v1/validator/leases?registerId=" + registerId, admin);
+        HttpResponse<String> response = front.get("/api/validator/leases?registerId=" + registerId, admin);
         if (response.statusCode() != 200) {
             return java.util.Optional.empty();
         }

@@ -4,7 +4,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -48,7 +47,7 @@ class WalletE2EIT {
             signers.add(Http.instance(signed));
 
             String signature = Json.field(signed.body(), "signature");
-            HttpResponse<String> verified = front.post("/api/v1/wallets/verify", token, JSON, "{\"address\":\"" + address
+            HttpResponse<String> verified = front.post("/api/wallets/verify", token, JSON, "{\"address\":\"" + address
                     + "\",\"algorithm\":\"ED25519\",\"data\":\"" + data + "\",\"signature\":\"" + signature + "\"}");
             assertThat(verified.statusCode()).as(verified.body()).isEqualTo(200);
             assertThat(Json.read(verified.body()).get("valid").asBoolean()).isTrue();
@@ -56,7 +55,7 @@ class WalletE2EIT {
         assertThat(signers).as("wallet replicas that signed").hasSize(2)
                 .allSatisfy(instance -> assertThat(instance).startsWith("wallet-service@"));
 
-        HttpResponse<String> tampered = front.post("/api/v1/wallets/verify", token, JSON, "{\"address\":\"" + address
+        HttpResponse<String> tampered = front.post("/api/wallets/verify", token, JSON, "{\"address\":\"" + address
                 + "\",\"algorithm\":\"ED25519\",\"data\":\"" + Base64.getEncoder().encodeToString("transfer 99 to bob".getBytes())
                 + "\",\"signature\":\"" + Json.field(sign(address, data).body(), "signature") + "\"}");
         assertThat(Json.read(tampered.body()).get("valid").asBoolean()).isFalse();
@@ -76,8 +75,9 @@ class WalletE2EIT {
             load.close();
 
             Figures.record("wallet replica SIGKILL while signing", load.describe(killedAt));
-            List<SteadyLoad.Outcome> after = load.outcomes().stream().filter(o -> o.atNanos() >= killedAt).toList();
-            assertThat(after.size()).isGreaterThan(40);
+            long answeredLate = load.outcomes().stream().filter(o -> o.atNanos() >= killedAt + Duration.ofSeconds(1).toNanos())
+                    .filter(o -> !o.failed()).count();
+            assertThat(answeredLate).as("signatures asked for a second or more after the kill and given").isGreaterThan(30);
             // Only a signature already being computed by the killed replica may be lost; every
             // request sent a second after the kill is answered by the survivor.
             assertThat(load.failures()).allSatisfy(f -> assertThat(f.atNanos()).isLessThan(killedAt + Duration.ofSeconds(1).toNanos()));
@@ -104,21 +104,27 @@ class WalletE2EIT {
                 + "\"adminName\":\"Other\"}");
         assertThat(organization.statusCode()).as(organization.body()).isEqualTo(201);
         String other = Json.field(Installation.login(front, otherAdmin, "other organisation password").body(), "accessToken");
-        assertThat(front.get("/api/v1/wallets/" + address, other).statusCode()).isEqualTo(404);
-        assertThat(front.post("/api/v1/wallets/" + address + "/sign", other, JSON, "{\"data\":\"aGVsbG8=\"}").statusCode())
+        assertThat(front.get("/api/wallets/" + address, other).statusCode()).isEqualTo(404);
+        assertThat(front.post("/api/wallets/" + address + "/sign", other, JSON, "{\"data\":\"aGVsbG8=\"}").statusCode())
                 .isEqualTo(404);
-        assertThat(front.get("/api/v1/wallets", other).body()).doesNotContain(address);
+        HttpResponse<String> listed = front.get("/api/wallets", other);
+        assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+        assertThat(listed.body()).contains("\"items\"").doesNotContain(address);
+        // the earlier path answers as an alias, the same
+        HttpResponse<String> alias = front.get("/api/v1/wallets/" + address, token);
+        assertThat(alias.statusCode()).as(alias.body()).isEqualTo(200);
+        assertThat(alias.body()).isEqualTo(front.get("/api/wallets/" + address, token).body());
 
-        HttpResponse<String> anonymous = front.post("/api/v1/wallets/" + address + "/sign", JSON, "{\"data\":\"aGVsbG8=\"}");
+        HttpResponse<String> anonymous = front.post("/api/wallets/" + address + "/sign", JSON, "{\"data\":\"aGVsbG8=\"}");
         assertThat(anonymous.statusCode()).isEqualTo(401);
-        HttpResponse<String> mistyped = front.get("/api/v1/wallets/" + address.substring(0, address.length() - 1)
+        HttpResponse<String> mistyped = front.get("/api/wallets/" + address.substring(0, address.length() - 1)
                 + (address.endsWith("q") ? "p" : "q"), token);
         assertThat(mistyped.statusCode()).isEqualTo(400);
         assertThat(mistyped.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("problem+json"));
     }
 
     private String createWallet(String algorithm) {
-        HttpResponse<String> created = front.post("/api/v1/wallets", token, JSON,
+        HttpResponse<String> created = front.post("/api/wallets", token, JSON,
                 "{\"name\":\"e2e " + algorithm + "\",\"algorithm\":\"" + algorithm + "\",\"wordCount\":12}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(Json.field(created.body(), "mnemonic").split(" ")).hasSize(12);
@@ -126,6 +132,6 @@ class WalletE2EIT {
     }
 
     private HttpResponse<String> sign(String address, String data) {
-        return front.post("/api/v1/wallets/" + address + "/sign", token, JSON, "{\"data\":\"" + data + "\"}");
+        return front.post("/api/wallets/" + address + "/sign", token, JSON, "{\"data\":\"" + data + "\"}");
     }
 }

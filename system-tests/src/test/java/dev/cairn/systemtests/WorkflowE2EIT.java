@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.cairn.faults.StreamFollower;
 import dev.cairn.localcluster.LocalCluster;
 import dev.cairn.localcluster.process.ManagedProcess;
 import dev.cairn.platform.crypto.WalletEncryption;
@@ -191,11 +192,11 @@ class WorkflowE2EIT {
 
         // nobody opens another's part, nor the validators' copy
         JsonNode bankPart = disclosureOf(tx, parties.bob().wallet());
-        HttpResponse<String> stranger = front.post("/api/v1/wallets/" + parties.carol().wallet() + "/decrypt", c, JSON,
+        HttpResponse<String> stranger = front.post("/api/wallets/" + parties.carol().wallet() + "/decrypt", c, JSON,
                 "{\"ciphertext\":\"" + bankPart.path("ciphertext").asString() + "\"}");
         assertProblem(stranger, 400, "undecryptable");
         JsonNode copy = tx.path("payload").path("validatorCopy");
-        HttpResponse<String> validatorsCopy = front.post("/api/v1/wallets/" + copy.path("walletAddress").asString() + "/decrypt", b, JSON,
+        HttpResponse<String> validatorsCopy = front.post("/api/wallets/" + copy.path("walletAddress").asString() + "/decrypt", b, JSON,
                 "{\"ciphertext\":\"" + copy.path("ciphertext").asString() + "\"}");
         assertThat(validatorsCopy.statusCode()).isEqualTo(404);
     }
@@ -210,11 +211,11 @@ class WorkflowE2EIT {
         // a correct first step, built by hand, is accepted: the refusals below are about what they change
         ObjectNode good = builder.firstStep(order, null);
         signAs(a, parties.alice().wallet(), good);
-        HttpResponse<String> accepted = front.post("/api/v1/transactions", a, JSON, good.toString());
+        HttpResponse<String> accepted = front.post("/api/transactions", a, JSON, good.toString());
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         ObjectNode again = builder.firstStep(order.replace("10", "11"), good.path("instanceId").asString());
         signAs(a, parties.alice().wallet(), again);
-        assertProblem(front.post("/api/v1/transactions", a, JSON, again.toString()), 409, "fork");
+        assertProblem(front.post("/api/transactions", a, JSON, again.toString()), 409, "fork");
 
         ObjectNode skipping = builder.skippingTo(2, "{\"deliveryDate\":\"2026-12-24\"}");
         signAs(b, parties.bob().wallet(), skipping);
@@ -436,7 +437,7 @@ class WorkflowE2EIT {
             StepTransaction.Context context = new StepTransaction.Context(parties.registerId(), parties.blueprints().get("purchase-order"), 1,
                     instanceId != null ? instanceId : UUID.randomUUID().toString().replace("-", ""), null, prior, null, validators);
             return StepTransaction.execution(context, executed, Json.read(data), at, (address, plaintext) -> {
-                JsonNode key = keys.computeIfAbsent(address, w -> Json.read(front.get("/api/v1/wallets/" + w + "/public-key", admin).body()));
+                JsonNode key = keys.computeIfAbsent(address, w -> Json.read(front.get("/api/wallets/" + w + "/public-key", admin).body()));
                 return Base64.getEncoder().encodeToString(WalletEncryption.encrypt(key.path("algorithm").asString(),
                         Base64.getDecoder().decode(key.path("publicKey").asString()), plaintext));
             }).transaction();
@@ -447,7 +448,7 @@ class WorkflowE2EIT {
         tx.remove("txId");
         tx.remove("signature");
         String txId = LedgerHashes.transactionId(tx);
-        HttpResponse<String> signed = front.post("/api/v1/wallets/" + wallet + "/sign", token, JSON,
+        HttpResponse<String> signed = front.post("/api/wallets/" + wallet + "/sign", token, JSON,
                 "{\"data\":\"" + Base64.getEncoder().encodeToString(LedgerHashes.bytes(txId)) + "\"}");
         assertThat(signed.statusCode()).as(signed.body()).isEqualTo(200);
         JsonNode s = Json.read(signed.body());
@@ -457,8 +458,8 @@ class WorkflowE2EIT {
     }
 
     private void assertRefused(String token, ObjectNode tx, String type) {
-        assertProblem(front.post("/api/v1/transactions", token, JSON, tx.toString()), 400, type);
-        assertThat(front.get("/api/v1/transactions/" + parties.registerId() + "/" + tx.path("txId").asString(), token).statusCode())
+        assertProblem(front.post("/api/transactions", token, JSON, tx.toString()), 400, type);
+        assertThat(front.get("/api/transactions/" + parties.registerId() + "/" + tx.path("txId").asString(), token).statusCode())
                 .as("nothing stored").isEqualTo(404);
     }
 
@@ -470,7 +471,7 @@ class WorkflowE2EIT {
                 + "\",\"password\":\"" + PASSWORD + "\",\"roles\":[\"Member\"]}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String token = Json.field(Installation.login(front, email, PASSWORD).body(), "accessToken");
-        HttpResponse<String> wallet = front.post("/api/v1/wallets", token, JSON, "{\"name\":\"" + name + "\",\"algorithm\":\"ED25519\",\"wordCount\":12}");
+        HttpResponse<String> wallet = front.post("/api/wallets", token, JSON, "{\"name\":\"" + name + "\",\"algorithm\":\"ED25519\",\"wordCount\":12}");
         assertThat(wallet.statusCode()).as(wallet.body()).isEqualTo(201);
         return new Party(email, Json.field(wallet.body(), "address"));
     }
@@ -586,7 +587,7 @@ class WorkflowE2EIT {
     }
 
     private byte[] decrypt(String token, String wallet, String ciphertext) {
-        HttpResponse<String> opened = front.post("/api/v1/wallets/" + wallet + "/decrypt", token, JSON, "{\"ciphertext\":\"" + ciphertext + "\"}");
+        HttpResponse<String> opened = front.post("/api/wallets/" + wallet + "/decrypt", token, JSON, "{\"ciphertext\":\"" + ciphertext + "\"}");
         assertThat(opened.statusCode()).as(opened.body()).isEqualTo(200);
         return Base64.getDecoder().decode(Json.field(opened.body(), "data"));
     }

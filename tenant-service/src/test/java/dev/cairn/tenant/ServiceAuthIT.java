@@ -76,7 +76,9 @@ class ServiceAuthIT extends TenantApiSupport {
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String clientId = json(created).get("clientId").asString();
         String secret = json(created).get("clientSecret").asString();
-        assertThat(get("/api/tenants/service-principals/" + json(created).get("id").asString(), admin).body()).doesNotContain(secret);
+        HttpResponse<String> shown = get("/api/tenants/service-principals/" + json(created).get("id").asString(), admin);
+        assertThat(shown.statusCode()).as(shown.body()).isEqualTo(200);
+        assertThat(shown.body()).contains(clientId).doesNotContain(secret);
 
         HttpResponse<String> response = token("grant_type=client_credentials", clientId, secret);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);

@@ -6,7 +6,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.cairn.platform.auth.TestTokens;
+import dev.cairn.testsupport.TestTokens;
 import dev.cairn.ledger.crypto.Ed25519;
 import dev.cairn.tenant.token.SigningKeys;
 

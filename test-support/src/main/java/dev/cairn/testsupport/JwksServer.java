@@ -9,7 +9,6 @@ import java.util.Map;
 
 import com.sun.net.httpserver.HttpServer;
 
-import dev.cairn.platform.auth.TestTokens;
 
 /**
  * An HTTP server publishing one test key as a JWKS, as the tenant service publishes its keys,

@@ -26,7 +26,7 @@ public final class LedgerFixture {
     private final byte[] validatorKey = Ed25519.generatePrivateKey();
     /** The address of the key that signs this fixture's transactions. */
     public final String sender = LedgerAddress.of("ED25519", Ed25519.publicKey(walletKey));
-    public final String recipient = "cairn1recipient" + UUID.randomUUID().toString().substring(0, 8);
+    public final String recipient = LedgerAddress.of("ED25519", Ed25519.publicKey(Ed25519.generatePrivateKey()));
 
     public ObjectNode transaction(String registerId, String type, JsonNode payload) {
         return transaction(registerId, type, payload, null, Instant.now());

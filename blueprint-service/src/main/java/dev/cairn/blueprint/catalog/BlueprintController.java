@@ -1,7 +1,6 @@
 package dev.cairn.blueprint.catalog;
 
 import java.net.URI;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
 import dev.cairn.platform.problem.ApiException;
 import dev.cairn.platform.workflow.BlueprintRules;
@@ -57,30 +55,22 @@ class BlueprintController {
     record VersionSummary(int version, String title, String publishedBy, Instant publishedAt) {
     }
 
-    private final BlueprintStore store;
     private final Catalog catalog;
-    private final Clock clock;
 
-    BlueprintController(BlueprintStore store, Catalog catalog, Clock clock) {
-        this.store = store;
+    BlueprintController(Catalog catalog) {
         this.catalog = catalog;
-        this.clock = clock;
     }
 
     @PostMapping
     ResponseEntity<BlueprintView> create(Caller caller, @RequestBody JsonNode body) {
-        requireDesigner(caller);
-        if (caller.orgId() == null) {
-            throw ApiException.badRequest("no-organization", "The caller belongs to no organisation");
-        }
         JsonNode document = intake(body);
-        BlueprintStore.Draft draft = store.create(caller.orgId(), title(document), document, caller.subject(), clock.instant());
+        BlueprintStore.Draft draft = catalog.create(caller, document);
         return ResponseEntity.created(URI.create("/api/blueprints/" + draft.id())).body(view(draft, BlueprintRules.check(document)));
     }
 
     @GetMapping
     List<BlueprintView> list(Caller caller) {
-        return caller.orgId() == null ? List.of() : store.ofOrganization(caller.orgId()).stream().map(d -> view(d, null)).toList();
+        return catalog.ofOrganization(caller).stream().map(d -> view(d, null)).toList();
     }
 
     @GetMapping("/{id}")
@@ -91,10 +81,8 @@ class BlueprintController {
     /** Replaces the draft; published versions stay as they are, and the next publication makes a new one. */
     @PutMapping("/{id}")
     BlueprintView replace(Caller caller, @PathVariable String id, @RequestBody JsonNode body) {
-        administrable(caller, id);
         JsonNode document = intake(body);
-        store.replace(id, title(document), document, clock.instant());
-        return view(catalog.readable(caller, id), BlueprintRules.check(document));
+        return view(catalog.replace(caller, id, document), BlueprintRules.check(document));
     }
 
     /** Every problem of the draft, each at a JSON Pointer into it, and the warnings. */
@@ -115,22 +103,16 @@ class BlueprintController {
      */
     @PostMapping("/{id}/publish")
     ResponseEntity<VersionView> publish(Caller caller, @PathVariable String id) {
-        BlueprintStore.Draft draft = administrable(caller, id);
-        BlueprintRules.Report report = BlueprintRules.check(draft.document());
-        if (!report.valid()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid-blueprint", "Invalid request", report.errors().size()
-                    + " problem(s) stop this blueprint from being published; the first: " + report.errors().get(0).pointer() + " "
-                    + report.errors().get(0).message(), Map.of("errors", report.errors(), "warnings", report.warnings()));
-        }
-        BlueprintStore.Version version = store.publish(draft, caller.subject(), clock.instant());
-        return ResponseEntity.status(version.version() > draft.latestVersion() ? HttpStatus.CREATED : HttpStatus.OK)
-                .location(URI.create("/api/blueprints/" + id + "/versions/" + version.version())).body(VersionView.of(version));
+        Catalog.Published published = catalog.publish(caller, id);
+        return ResponseEntity.status(published.made() ? HttpStatus.CREATED : HttpStatus.OK)
+                .location(URI.create("/api/blueprints/" + id + "/versions/" + published.version().version()))
+                .body(VersionView.of(published.version()));
     }
 
     @GetMapping("/{id}/versions")
     List<VersionSummary> versions(Caller caller, @PathVariable String id) {
-        catalog.readable(caller, id);
-        return store.versions(id).stream().map(v -> new VersionSummary(v.version(), v.title(), v.publishedBy(), v.publishedAt())).toList();
+        return catalog.versions(caller, id).stream().map(v -> new VersionSummary(v.version(), v.title(), v.publishedBy(), v.publishedAt()))
+                .toList();
     }
 
     @GetMapping("/{id}/versions/{version}")
@@ -167,23 +149,6 @@ class BlueprintController {
                     + "characters", Map.of("errors", List.of(new Problem("/title", "title must be a string of 3 to 200 characters"))));
         }
         return document;
-    }
-
-    private static String title(JsonNode document) {
-        return document.path("title").stringValue().strip();
-    }
-
-    private static void requireDesigner(Caller caller) {
-        Access.requireUser(caller);
-        if (!caller.isAdministrator() && !caller.hasRole(Caller.DESIGNER)) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", "This operation needs the Administrator or Designer role");
-        }
-    }
-
-    private BlueprintStore.Draft administrable(Caller caller, String id) {
-        BlueprintStore.Draft draft = catalog.readable(caller, id);
-        requireDesigner(caller);
-        return draft;
     }
 
     private static BlueprintView view(BlueprintStore.Draft d, BlueprintRules.Report report) {

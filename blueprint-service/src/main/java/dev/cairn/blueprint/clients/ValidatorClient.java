@@ -36,13 +36,13 @@ public class ValidatorClient {
     }
 
     public Answer submit(JsonNode transaction) {
-        ServiceHttp.Answer answer = http.post("/api/v1/transactions", transaction);
+        ServiceHttp.Answer answer = http.post("/api/transactions", transaction);
         return new Answer(answer.status(), answer.body());
     }
 
     /** {@code pending}, {@code sealed} (with {@code height}) or {@code rejected} (with {@code reason}); status 404 when unknown. */
     public Answer status(String registerId, String txId) {
-        ServiceHttp.Answer answer = http.get("/api/v1/transactions/" + registerId + "/" + txId);
+        ServiceHttp.Answer answer = http.get("/api/transactions/" + registerId + "/" + txId);
         return new Answer(answer.status(), answer.body());
     }
 }

@@ -62,7 +62,7 @@ public class WalletDirectory {
         if (!LedgerAddress.isValid(address)) {
             throw ApiException.badRequest("invalid-address", "'" + address + "' is not a Cairn wallet address");
         }
-        ServiceHttp.Answer answer = http.get("/api/v1/wallets/" + address + "/public-key");
+        ServiceHttp.Answer answer = http.get("/api/wallets/" + address + "/public-key");
         if (answer.status() == 404 || answer.status() == 400) {
             throw ApiException.badRequest("unknown-wallet", "No wallet has the address " + address);
         }
@@ -100,7 +100,7 @@ public class WalletDirectory {
                 return false;
             }
         }
-        ServiceHttp.Answer answer = http.asCaller(token, "GET", "/api/v1/wallets/" + address, null);
+        ServiceHttp.Answer answer = http.asCaller(token, "GET", "/api/wallets/" + address, null);
         boolean owned = answer.status() == 200;
         if (!owned && answer.status() != 404 && answer.status() != 403 && answer.status() != 400) {
             throw new ServiceHttp.UnreachableException("wallet-service answered " + answer.status() + " about a wallet", null);
@@ -113,7 +113,7 @@ public class WalletDirectory {
 
     /** The ledger signature {@code {algorithm, publicKey, value}} of a transaction id, made by the caller's wallet. */
     public ObjectNode sign(String token, String address, String txId) {
-        ServiceHttp.Answer answer = http.asCaller(token, "POST", "/api/v1/wallets/" + address + "/sign",
+        ServiceHttp.Answer answer = http.asCaller(token, "POST", "/api/wallets/" + address + "/sign",
                 Map.of("data", Base64.getEncoder().encodeToString(LedgerHashes.bytes(txId))));
         if (answer.status() == 404 || answer.status() == 403) {
             throw new ApiException(HttpStatus.FORBIDDEN, "not-participant", "Forbidden", "The wallet " + address

@@ -4,7 +4,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The blueprint service's settings. Every replica is the same: none needs a setting of its own.
@@ -14,36 +19,30 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param walletUris     the wallet service ({@code CAIRN_BLUEPRINT_WALLETURIS}, comma-separated)
  * @param sweepInterval  how often the replica holding the sweep lease catches up on steps whose
  *                       sealing or rejection it missed, and times out branches past their deadline
- *                       (default 2s)
+ *
  * @param resubmitAfter  how long a step may stay unacknowledged by the validator before the sweep
- *                       submits it again (default 5s)
+ *                       submits it again
  * @param settleAfter    how long a submitted step may wait for its seal event before the sweep asks
- *                       the validator what became of it (default 15s: long enough that a busy
- *                       system is not asked about every step it is still sealing)
+ *                       the validator what became of it
  * @param websocket      the notification WebSocket
  */
+@Validated
 @ConfigurationProperties("cairn.blueprint")
-public record BlueprintProperties(List<URI> registerUris, List<URI> validatorUris, List<URI> walletUris, Duration sweepInterval,
-        Duration resubmitAfter, Duration settleAfter, Websocket websocket) {
+public record BlueprintProperties(@DefaultValue("http://127.0.0.1:8083") @NotEmpty List<URI> registerUris,
+        @DefaultValue("http://127.0.0.1:8084") @NotEmpty List<URI> validatorUris, @DefaultValue("http://127.0.0.1:8082") @NotEmpty List<URI> walletUris,
+        @DefaultValue("2s") Duration sweepInterval, @DefaultValue("5s") Duration resubmitAfter, @DefaultValue("15s") Duration settleAfter,
+        @DefaultValue @Valid Websocket websocket) {
 
-    /**
-     * @param allowedOrigins origins a browser may open {@code /ws/blueprints} from
-     *                       ({@code CAIRN_BLUEPRINT_WEBSOCKET_ALLOWEDORIGINS}, comma-separated; default none)
-     */
-    public record Websocket(List<String> allowedOrigins) {
+    /** @param allowedOrigins origins a browser may open {@code /ws/blueprints} from (none by default) */
+    public record Websocket(@DefaultValue List<String> allowedOrigins) {
         public Websocket {
-            allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+            allowedOrigins = List.copyOf(allowedOrigins);
         }
     }
 
     public BlueprintProperties {
-        registerUris = registerUris == null || registerUris.isEmpty() ? List.of(URI.create("http://127.0.0.1:8083")) : List.copyOf(registerUris);
-        validatorUris = validatorUris == null || validatorUris.isEmpty() ? List.of(URI.create("http://127.0.0.1:8084"))
-                : List.copyOf(validatorUris);
-        walletUris = walletUris == null || walletUris.isEmpty() ? List.of(URI.create("http://127.0.0.1:8082")) : List.copyOf(walletUris);
-        sweepInterval = sweepInterval == null ? Duration.ofSeconds(2) : sweepInterval;
-        resubmitAfter = resubmitAfter == null ? Duration.ofSeconds(5) : resubmitAfter;
-        settleAfter = settleAfter == null ? Duration.ofSeconds(15) : settleAfter;
-        websocket = websocket == null ? new Websocket(null) : websocket;
+        registerUris = List.copyOf(registerUris);
+        validatorUris = List.copyOf(validatorUris);
+        walletUris = List.copyOf(walletUris);
     }
 }

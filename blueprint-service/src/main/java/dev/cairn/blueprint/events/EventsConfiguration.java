@@ -46,8 +46,8 @@ class EventsConfiguration implements WebSocketConfigurer {
     private final BlueprintProperties properties;
 
     EventsConfiguration(Notifications notifications, InstanceAccess access, WalletDirectory wallets, JsonMapper json,
-            BlueprintProperties properties) {
-        this.socket = new EventStreamSocket(new WorkflowStreams(notifications, access, wallets, json), json);
+            BlueprintProperties properties, TaskScheduler scheduler) {
+        this.socket = new EventStreamSocket(new WorkflowStreams(notifications, access, wallets, json), json, scheduler);
         this.properties = properties;
     }
 

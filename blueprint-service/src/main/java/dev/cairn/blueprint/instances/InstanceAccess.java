@@ -10,6 +10,7 @@ import dev.cairn.blueprint.catalog.Catalog;
 import dev.cairn.blueprint.clients.WalletDirectory;
 import dev.cairn.platform.auth.Caller;
 import dev.cairn.platform.problem.ApiException;
+import dev.cairn.platform.web.Ids;
 
 /**
  * Who may see an instance: users of the organisation that started it (and Cairn's services with
@@ -38,7 +39,7 @@ public class InstanceAccess {
     }
 
     public InstanceStore.Instance find(String id) {
-        Catalog.requireId(id, "instance");
+        Ids.require(id, "instance");
         return store.find(id).orElseThrow(() -> ApiException.notFound("instance"));
     }
 

@@ -97,8 +97,7 @@ class InstanceController {
     Page<InstanceViews.InstanceSummary> list(Caller caller, HttpServletRequest http, @RequestParam(required = false) String blueprintId,
             @RequestParam(required = false) String state, @RequestParam(required = false) String wallet, @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "20") int size) {
-        InstanceStore.Page found = instances.list(caller, token(http), blueprintId, state, wallet, page, size);
-        return new Page<>(found.items().stream().map(views::summary).toList(), page, size, found.total());
+        return instances.list(caller, token(http), blueprintId, state, wallet, page, size).map(views::summary);
     }
 
     @GetMapping("/{id}")

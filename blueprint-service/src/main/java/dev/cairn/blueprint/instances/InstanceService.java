@@ -29,6 +29,8 @@ import dev.cairn.platform.workflow.Blueprint;
 import dev.cairn.platform.workflow.Engine;
 import dev.cairn.platform.workflow.InstanceState;
 import dev.cairn.platform.workflow.Workflow;
+import dev.cairn.platform.web.Ids;
+import dev.cairn.platform.web.Page;
 
 /** Starting instances and finding them. */
 @Service
@@ -72,7 +74,7 @@ public class InstanceService {
         BlueprintStore.Version published = blueprints.version(blueprintId, v)
                 .orElseThrow(() -> ApiException.notFound("version " + v + " of the blueprint"));
         Workflow workflow = catalog.workflow(published);
-        Catalog.requireId(registerId, "register");
+        Ids.require(registerId, "register");
         RegisterDirectory.Register register = registers.online(registerId)
                 .filter(r -> r.organizationId().equals(draft.organizationId()))
                 .orElseThrow(() -> ApiException.notFound("register"));
@@ -112,7 +114,7 @@ public class InstanceService {
     }
 
     /** The caller's organisation's instances, or those a wallet the caller holds takes part in. */
-    public InstanceStore.Page list(Caller caller, String token, String blueprintId, String state, String wallet, int page, int size) {
+    public Page<InstanceStore.Instance> list(Caller caller, String token, String blueprintId, String state, String wallet, int page, int size) {
         if (page < 0 || size < 1 || size > MAX_PAGE) {
             throw ApiException.badRequest("invalid-page", "page must be >= 0 and size 1 to " + MAX_PAGE);
         }
@@ -125,10 +127,10 @@ public class InstanceService {
         } else if (caller.orgId() != null) {
             filters.add(Filters.eq("organizationId", caller.orgId()));
         } else {
-            return new InstanceStore.Page(List.of(), 0);
+            return new Page<>(List.of(), page, size, 0);
         }
         if (blueprintId != null) {
-            Catalog.requireId(blueprintId, "blueprint");
+            Ids.require(blueprintId, "blueprint");
             filters.add(Filters.eq("blueprintId", blueprintId));
         }
         if (state != null) {

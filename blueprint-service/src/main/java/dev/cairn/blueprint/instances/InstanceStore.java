@@ -26,6 +26,7 @@ import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.stereotype.Component;
 
 import dev.cairn.platform.workflow.InstanceState;
+import dev.cairn.platform.web.Page;
 
 /**
  * Workflow instances and their steps, in MongoDB only: no replica keeps an instance in memory.
@@ -133,18 +134,15 @@ public class InstanceStore {
         return Optional.ofNullable(instances.find(Filters.eq("_id", id)).first()).map(this::instance);
     }
 
-    public record Page(List<Instance> items, long total) {
-    }
-
     /** The filter on an instance's state, for lists. */
     public static Bson stateIs(String state) {
         return Filters.eq("stateCode", STATES.indexOf(state));
     }
 
-    public Page list(Bson filter, int page, int size) {
+    public Page<Instance> list(Bson filter, int page, int size) {
         List<Instance> items = instances.find(filter).sort(Sorts.descending("createdAt")).skip(page * size).limit(size).map(this::instance)
                 .into(new ArrayList<>());
-        return new Page(items, instances.countDocuments(filter));
+        return new Page<>(items, page, size, instances.countDocuments(filter));
     }
 
     /** Notes that steps up to {@code seq} exist and wait for the ledger. */

@@ -10,8 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +23,7 @@ import dev.cairn.testsupport.JwksServer;
 import dev.cairn.testsupport.LedgerFixture;
 import dev.cairn.testsupport.ReplicaHttp;
 import dev.cairn.testsupport.TestStores;
+import dev.cairn.testsupport.EmbeddedMongo;
 
 import static dev.cairn.testsupport.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +33,7 @@ class BlueprintApiIT {
 
     private static final JwksServer JWKS = new JwksServer();
     private static final String ORG = UUID.randomUUID().toString();
-    private static MongoServer mongo;
+    private static EmbeddedMongo mongo;
     private static ConfigurableApplicationContext first;
     private static ConfigurableApplicationContext second;
 
@@ -42,8 +41,8 @@ class BlueprintApiIT {
 
     @BeforeAll
     static void start() {
-        mongo = new MongoServer(new MemoryBackend());
-        String uri = mongo.bindAndGetConnectionString();
+        mongo = new EmbeddedMongo();
+        String uri = mongo.uri();
         first = replica(uri);
         second = replica(uri);
     }
@@ -57,7 +56,7 @@ class BlueprintApiIT {
     static void stop() {
         first.close();
         second.close();
-        mongo.shutdown();
+        mongo.close();
         JWKS.close();
     }
 

@@ -41,12 +41,21 @@ final class ClientAddress {
 
     ClientAddress(List<String> trustedProxies) {
         for (String entry : trustedProxies) {
-            String[] parts = entry.trim().split("/");
+            String[] parts = entry.trim().split("/", -1);
             InetAddress network = literal(parts[0]);
-            if (network == null) {
+            if (network == null || parts.length > 2) {
                 throw new IllegalArgumentException("Not an IP address or range: " + entry);
             }
-            int prefix = parts.length > 1 ? Integer.parseInt(parts[1]) : network.getAddress().length * 8;
+            int bits = network.getAddress().length * 8;
+            int prefix;
+            try {
+                prefix = parts.length > 1 ? Integer.parseInt(parts[1]) : bits;
+            } catch (NumberFormatException e) {
+                prefix = -1;
+            }
+            if (prefix < 0 || prefix > bits) {
+                throw new IllegalArgumentException("Not an IP address or range: " + entry + " (the prefix length must be 0 to " + bits + ")");
+            }
             trusted.add(new Range(network.getAddress(), prefix));
         }
     }
@@ -91,13 +100,17 @@ final class ClientAddress {
         return false;
     }
 
-    /** Parses an IP literal without ever asking DNS. */
-    private static InetAddress literal(String text) {
-        if (text.isEmpty() || !(Character.digit(text.charAt(0), 16) >= 0 || text.startsWith("[") || text.startsWith(":"))) {
-            return null;
-        }
+    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+
+    /**
+     * Parses an IP literal without ever asking DNS: four decimal octets, or an IPv6 address (it
+     * has a colon), bracketed or not. Anything else, a host name made of hex digits ("cafe")
+     * included, is no address. An IPv4-mapped IPv6 address is its IPv4 address.
+     */
+    static InetAddress literal(String text) {
         String bare = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-        if (!bare.matches("[0-9a-fA-F:.]+")) {
+        if (!IPV4.matcher(bare).matches() && !IPV6.matcher(bare).matches()) {
             return null;
         }
         try {

@@ -4,7 +4,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Cluster-wide rate limits ({@code cairn.gateway.rate-limit.*}), counted in Redis so that any
@@ -15,13 +20,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                       {@code X-Forwarded-For} is believed only from them
  * @param policies       by name; a request counts against every policy whose paths match it
  */
+@Validated
 @ConfigurationProperties("cairn.gateway.rate-limit")
-public record RateLimitProperties(Boolean enabled, List<String> trustedProxies, Map<String, Policy> policies) {
+public record RateLimitProperties(@DefaultValue("true") boolean enabled, @DefaultValue List<String> trustedProxies,
+        @DefaultValue Map<String, @Valid Policy> policies) {
 
     public RateLimitProperties {
-        enabled = enabled == null || enabled;
-        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
-        policies = policies == null ? Map.of() : Map.copyOf(policies);
+        trustedProxies = List.copyOf(trustedProxies);
+        policies = Map.copyOf(policies);
     }
 
     public enum Key { IP, CALLER }
@@ -39,16 +45,12 @@ public record RateLimitProperties(Boolean enabled, List<String> trustedProxies, 
      * @param onRedisFailure when Redis cannot be reached: {@code allow} (logged and counted) or
      *                       {@code deny} (503); never a per-gateway count
      */
-    public record Policy(List<String> paths, List<String> except, Key key, Integer limit, Duration period, OnFailure onRedisFailure) {
+    public record Policy(@DefaultValue("/**") List<String> paths, @DefaultValue List<String> except, @DefaultValue("ip") Key key,
+            @Min(value = 1, message = "a rate-limit policy needs a limit of at least 1") int limit, @DefaultValue("1m") Duration period,
+            @DefaultValue("allow") OnFailure onRedisFailure) {
         public Policy {
-            paths = paths == null ? List.of("/**") : List.copyOf(paths);
-            except = except == null ? List.of() : List.copyOf(except);
-            key = key == null ? Key.IP : key;
-            if (limit == null || limit < 1) {
-                throw new IllegalArgumentException("a rate-limit policy needs a limit of at least 1");
-            }
-            period = period == null ? Duration.ofMinutes(1) : period;
-            onRedisFailure = onRedisFailure == null ? OnFailure.ALLOW : onRedisFailure;
+            paths = List.copyOf(paths);
+            except = List.copyOf(except);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.cairn.gateway.security;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Which requests need a token at the edge ({@code cairn.gateway.security.*}).
@@ -15,13 +16,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                    browser may open {@code /ws/**} from; none by default
  */
 @ConfigurationProperties("cairn.gateway.security")
-public record EdgeSecurityProperties(List<String> protectedPaths, List<String> publicPaths, List<String> adminPaths,
-        List<String> websocketOrigins) {
+public record EdgeSecurityProperties(@DefaultValue({"/api/**", "/ws/**"}) List<String> protectedPaths, @DefaultValue List<String> publicPaths,
+        @DefaultValue List<String> adminPaths, @DefaultValue List<String> websocketOrigins) {
 
     public EdgeSecurityProperties {
-        protectedPaths = protectedPaths == null ? List.of("/api/**", "/ws/**") : List.copyOf(protectedPaths);
-        publicPaths = publicPaths == null ? List.of() : List.copyOf(publicPaths);
-        adminPaths = adminPaths == null ? List.of() : List.copyOf(adminPaths);
-        websocketOrigins = websocketOrigins == null ? List.of() : List.copyOf(websocketOrigins);
+        protectedPaths = List.copyOf(protectedPaths);
+        publicPaths = List.copyOf(publicPaths);
+        adminPaths = List.copyOf(adminPaths);
+        websocketOrigins = List.copyOf(websocketOrigins);
     }
 }

@@ -19,6 +19,8 @@ public final class Replica {
     private volatile String instanceId;
     private volatile String lastProblem;
     private volatile Instant since = Instant.now();
+    /** Whether the replica is down only because its probes were too slow (it may be busy), not because it refused or said so. */
+    private volatile boolean slowOnly;
 
     Replica(String service, URI uri) {
         this.service = service;
@@ -39,6 +41,11 @@ public final class Replica {
 
     public boolean routable() {
         return state != State.DOWN;
+    }
+
+    /** Down, but only for probes that took too long: a replica that may still answer, if slowly. */
+    public boolean downForSlowness() {
+        return state == State.DOWN && slowOnly;
     }
 
     public String instanceId() {
@@ -67,7 +74,14 @@ public final class Replica {
     boolean failed(String problem, boolean definitive, int threshold) {
         lastProblem = problem;
         int failures = consecutiveFailures.incrementAndGet();
-        if (definitive || failures >= threshold) {
+        if (definitive) {
+            slowOnly = false;
+            return transition(State.DOWN);
+        }
+        if (failures >= threshold) {
+            if (state != State.DOWN) {
+                slowOnly = true;
+            }
             return transition(State.DOWN);
         }
         return false;

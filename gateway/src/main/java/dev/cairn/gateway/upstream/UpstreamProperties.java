@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -25,12 +28,11 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("cairn.gateway")
-public record UpstreamProperties(Map<String, @Valid Service> services, @Valid Discovery discovery, @Valid Health health) {
+public record UpstreamProperties(@DefaultValue Map<String, @Valid Service> services, @DefaultValue @Valid Discovery discovery,
+        @DefaultValue @Valid Health health) {
 
     public UpstreamProperties {
-        services = services == null ? Map.of() : Map.copyOf(services);
-        discovery = discovery == null ? new Discovery(null, null, null, null) : discovery;
-        health = health == null ? new Health(null, null, null, null) : health;
+        services = Map.copyOf(services);
     }
 
     /**
@@ -38,9 +40,9 @@ public record UpstreamProperties(Map<String, @Valid Service> services, @Valid Di
      * @param dnsName host name to resolve in DNS mode (defaults to the service id)
      * @param port    port of every replica in DNS mode (defaults to {@code discovery.port})
      */
-    public record Service(List<URI> uris, String dnsName, Integer port) {
+    public record Service(@DefaultValue List<URI> uris, String dnsName, Integer port) {
         public Service {
-            uris = uris == null ? List.of() : List.copyOf(uris);
+            uris = List.copyOf(uris);
         }
     }
 
@@ -52,13 +54,8 @@ public record UpstreamProperties(Map<String, @Valid Service> services, @Valid Di
      * @param scheme          scheme of replica URIs in DNS mode
      * @param refreshInterval how often DNS is resolved again
      */
-    public record Discovery(Mode mode, Integer port, String scheme, Duration refreshInterval) {
-        public Discovery {
-            mode = mode == null ? Mode.STATIC : mode;
-            port = port == null ? 8080 : port;
-            scheme = scheme == null ? "http" : scheme;
-            refreshInterval = refreshInterval == null ? Duration.ofSeconds(5) : refreshInterval;
-        }
+    public record Discovery(@DefaultValue("static") Mode mode, @DefaultValue("8080") @Min(1) @Max(65535) int port, @DefaultValue("http") String scheme,
+            @DefaultValue("5s") Duration refreshInterval) {
     }
 
     /**
@@ -67,19 +64,15 @@ public record UpstreamProperties(Map<String, @Valid Service> services, @Valid Di
      * @param timeout          a probe slower than this counts as failed
      * @param failureThreshold consecutive failed probes before a replica is taken out (a
      *                         refused connection takes it out at once)
+     * @param aggregateReuse   how long one answer of {@code /api/health} is given again before every replica is asked anew
      */
-    public record Health(String path, Duration interval, Duration timeout, Integer failureThreshold) {
-        public Health {
-            path = path == null ? "/actuator/health/readiness" : path;
-            interval = interval == null ? Duration.ofSeconds(1) : interval;
-            timeout = timeout == null ? Duration.ofMillis(800) : timeout;
-            failureThreshold = failureThreshold == null ? 2 : failureThreshold;
-        }
+    public record Health(@DefaultValue("/actuator/health/readiness") String path, @DefaultValue("1s") Duration interval,
+            @DefaultValue("800ms") Duration timeout, @DefaultValue("2") @Min(1) int failureThreshold, @DefaultValue("500ms") Duration aggregateReuse) {
     }
 
     @NotNull
     public Service service(String id) {
         Service service = services.get(id);
-        return service != null ? service : new Service(null, null, null);
+        return service != null ? service : new Service(List.of(), null, null);
     }
 }

@@ -55,7 +55,11 @@ public class UpstreamRegistry {
 
     /**
      * Next routable replica of a service in round-robin order, skipping the ones this request has
-     * already tried, so that a retry goes to another replica whenever there is one.
+     * already tried, so that a retry goes to another replica whenever there is one. When every
+     * replica is down and some only because their probes were too slow (a machine so busy that a
+     * probe times out, as when replicas start beside a running load), those are tried rather than
+     * none: a slow answer serves the client, a 503 does not. A replica that refused connections or
+     * said it is not ready is never tried.
      *
      * @return null when no replica may take the request
      */
@@ -68,6 +72,13 @@ public class UpstreamRegistry {
         for (Replica replica : list) {
             if (replica.routable() && !alreadyTried.contains(replica.uri())) {
                 candidates.add(replica);
+            }
+        }
+        if (candidates.isEmpty() && list.stream().noneMatch(Replica::routable)) {
+            for (Replica replica : list) {
+                if (replica.downForSlowness() && !alreadyTried.contains(replica.uri())) {
+                    candidates.add(replica);
+                }
             }
         }
         if (candidates.isEmpty()) {

@@ -61,7 +61,35 @@ class ClientAddressTest {
     }
 
     @Test
+    void onlyLiteralsAreAddressesSoNoHopEverCausesADnsLookup() {
+        assertThat(ClientAddress.literal("203.0.113.7")).isNotNull();
+        assertThat(ClientAddress.literal("::1")).isNotNull();
+        assertThat(ClientAddress.literal("[2001:db8::1]")).isNotNull();
+        // host names made only of hex digits would otherwise reach the resolver
+        assertThat(ClientAddress.literal("cafe")).isNull();
+        assertThat(ClientAddress.literal("dead.beef")).isNull();
+        assertThat(ClientAddress.literal("add")).isNull();
+        // short and out-of-range dotted forms, which the JDK would read as other addresses
+        assertThat(ClientAddress.literal("10.1")).isNull();
+        assertThat(ClientAddress.literal("1.2.3")).isNull();
+        assertThat(ClientAddress.literal("256.1.1.1")).isNull();
+        assertThat(ClientAddress.literal("")).isNull();
+        assertThat(ClientAddress.literal("fe80::1%eth0")).as("a zone names an interface").isNull();
+        assertThat(from("10.0.0.5", "cafe")).isEqualTo("10.0.0.5");
+    }
+
+    @Test
+    void anIpv4MappedIpv6HopIsItsIpv4Address() {
+        assertThat(from("10.0.0.5", "::ffff:203.0.113.7")).isEqualTo("203.0.113.7");
+        assertThat(from("10.0.0.5", "203.0.113.7, ::ffff:10.0.0.2")).as("a trusted proxy written the IPv6 way").isEqualTo("203.0.113.7");
+    }
+
+    @Test
     void aRequestWithoutAPeerAndABadTrustedListAreTold() {
+        for (String bad : List.of("10.0.0.0/40", "10.0.0.0/x", "10.0.0.0/", "10.0.0.0/8/8", "::/129")) {
+            assertThatThrownBy(() -> new ClientAddress(List.of(bad))).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(bad);
+        }
         assertThat(addresses.of(MockServerHttpRequest.get("http://gateway/").build())).isEqualTo("unknown");
         assertThatThrownBy(() -> new ClientAddress(List.of("proxy.internal"))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("proxy.internal");

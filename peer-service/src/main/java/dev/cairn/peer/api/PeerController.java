@@ -18,7 +18,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.cairn.ledger.NodeIds;
-import dev.cairn.ledger.ObjectIds;
 import dev.cairn.peer.clients.RegisterService;
 import dev.cairn.peer.config.PeerProperties;
 import dev.cairn.peer.identity.NodeIdentity;
@@ -30,6 +29,7 @@ import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
 import dev.cairn.platform.http.ServiceHttp;
 import dev.cairn.platform.problem.ApiException;
+import dev.cairn.platform.web.Ids;
 
 /**
  * The operators' view of the installation's peers and of the registers it shares with them.
@@ -163,7 +163,7 @@ class PeerController {
     ResponseEntity<SubscriptionView> subscribe(Caller caller, @PathVariable String id, @RequestBody(required = false) SubscribeRequest request) {
         Access.requireUser(caller);
         Access.requireAdministrator(caller);
-        requireRegisterId(id);
+        Ids.require(id, "register");
         if (caller.orgId() == null) {
             throw ApiException.badRequest("no-organization", "The caller belongs to no organisation");
         }
@@ -248,7 +248,7 @@ class PeerController {
 
     private Subscriptions.Subscription ownSubscription(Caller caller, String id) {
         Access.requireUser(caller);
-        requireRegisterId(id);
+        Ids.require(id, "register");
         Subscriptions.Subscription s = subscriptions.find(id).orElseThrow(() -> ApiException.notFound("subscription"));
         if (!caller.isSystemAdmin() && !s.organizationId().equals(caller.orgId())) {
             throw ApiException.notFound("subscription");
@@ -260,7 +260,7 @@ class PeerController {
     /** The register, when the caller is an Administrator of its organisation. */
     private JsonNode ownRegister(Caller caller, String id) {
         Access.requireUser(caller);
-        requireRegisterId(id);
+        Ids.require(id, "register");
         JsonNode register = registers.register(id).filter(r -> r.path("organizationId").asString().equals(caller.orgId()))
                 .orElseThrow(() -> ApiException.notFound("register"));
         Access.requireAdministrator(caller);
@@ -271,12 +271,6 @@ class PeerController {
         Access.requireUser(caller);
         if (!caller.isSystemAdmin() && !caller.isAdministrator()) {
             throw new ApiException(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", "This needs the Administrator or SystemAdmin role");
-        }
-    }
-
-    private static void requireRegisterId(String id) {
-        if (!ObjectIds.isValid(id)) {
-            throw ApiException.badRequest("invalid-register-id", "A register id is 32 lower-case hex digits");
         }
     }
 

@@ -4,16 +4,22 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.validation.annotation.Validated;
 
 import dev.cairn.keys.KeyProtection;
 
 import dev.cairn.ledger.NodeIds;
 
 /**
- * The peer service's settings ({@code cairn.peer.*}; each also as an environment variable, e.g.
- * {@code CAIRN_PEER_SEEDS}).
+ * The peer service's settings ({@code cairn.peer.*}; every default and variable is in
+ * docs/configuration.md).
  *
  * @param url                 this installation's address as other installations reach it (its
  *                            nginx or gateway; {@code CAIRN_PEER_URL}); required for others to
@@ -21,65 +27,51 @@ import dev.cairn.ledger.NodeIds;
  * @param seeds               installations to contact first ({@code CAIRN_PEER_SEEDS}, comma-separated URLs)
  * @param allow               NodeIds allowed to talk to this installation ({@code CAIRN_PEER_ALLOW}, comma-separated)
  * @param trustOnFirstUse     development only: admit any NodeId that signs its messages, pinning
- *                            its key at first contact ({@code CAIRN_PEER_TRUSTONFIRSTUSE}, default false)
+ *                            its key at first contact ({@code CAIRN_PEER_TRUSTONFIRSTUSE})
  * @param keys                how the node's private key is protected in MongoDB: a local
  *                            key-encryption key ({@code CAIRN_PEER_KEYS_LOCAL_KEY}, the default
  *                            protector) or a Vault transit key ({@code CAIRN_PEER_KEYS_PROTECTOR=vault},
  *                            transit key {@code cairn-peer} unless set)
  * @param registerUris        the register service ({@code CAIRN_PEER_REGISTERURIS}, comma-separated)
- * @param exchangeInterval    how often the installation exchanges peer lists and register heads with each peer (default 5 s)
- * @param suspectAfter        a peer not heard from for this long is {@code suspect} (default 15 s)
- * @param deadAfter           ... and {@code dead} after this long (default 30 s)
- * @param forgetAfter         ... and forgotten after this long, unless it is a seed (default 24 h)
+ * @param exchangeInterval    how often the installation exchanges peer lists and register heads with each peer
+ * @param suspectAfter        a peer not heard from for this long is {@code suspect}
+ * @param deadAfter           ... and {@code dead} after this long
+ * @param forgetAfter         ... and forgotten after this long, unless it is a seed
  * @param messageWindow       how far a message's time may be from this installation's clock; a
- *                            message's nonce is remembered this long, twice over (default 2 min)
- * @param banFor              how long a peer that served bad data is neither asked nor answered (default 60 s)
- * @param requestsPerSecond   requests one peer may make of this installation per second, per replica (default 50)
- * @param batchDockets        most dockets asked for, and served, in one batch (default and at most 100); a
+ *                            message's nonce is remembered this long, twice over
+ * @param banFor              how long a peer that served bad data is neither asked nor answered
+ * @param requestsPerSecond   requests one peer may make of this installation per second, per replica
+ * @param batchDockets        most dockets asked for, and served, in one batch; a
  *                            request for more, up to 100, is served this many
- * @param longPoll            how long a caught-up subscriber waits for a new docket in one request (default 10 s)
- * @param syncInterval        how often each replica looks for subscriptions to replicate (default 1 s)
- * @param leaseTtl            a replicating replica's lease on a subscription (default 5 s)
- * @param leaseRenewEvery     how often the holder renews it (default 1 s)
+ * @param longPoll            how long a caught-up subscriber waits for a new docket in one request
+ * @param syncInterval        how often each replica looks for subscriptions to replicate
+ * @param leaseTtl            a replicating replica's lease on a subscription
+ * @param leaseRenewEvery     how often the holder renews it
  */
+@Validated
 @ConfigurationProperties("cairn.peer")
-public record PeerProperties(URI url, List<URI> seeds, List<String> allow, Boolean trustOnFirstUse, @NestedConfigurationProperty KeyProtection keys,
-        List<URI> registerUris, Duration exchangeInterval, Duration suspectAfter, Duration deadAfter, Duration forgetAfter,
-        Duration messageWindow, Duration banFor, Integer requestsPerSecond, Integer batchDockets, Duration longPoll, Duration syncInterval,
-        Duration leaseTtl, Duration leaseRenewEvery) {
+public record PeerProperties(URI url, @DefaultValue List<URI> seeds, @DefaultValue List<String> allow,
+        @DefaultValue("false") boolean trustOnFirstUse, @NestedConfigurationProperty @DefaultValue KeyProtection keys,
+        @DefaultValue("http://127.0.0.1:8083") @NotEmpty List<URI> registerUris, @DefaultValue("5s") Duration exchangeInterval,
+        @DefaultValue("15s") Duration suspectAfter, @DefaultValue("30s") Duration deadAfter, @DefaultValue("24h") Duration forgetAfter,
+        @DefaultValue("2m") Duration messageWindow, @DefaultValue("60s") Duration banFor, @DefaultValue("50") @Min(1) int requestsPerSecond,
+        @DefaultValue("100") @Min(1) @Max(MAX_BATCH_DOCKETS) int batchDockets, @DefaultValue("10s") Duration longPoll,
+        @DefaultValue("1s") Duration syncInterval, @DefaultValue("5s") Duration leaseTtl, @DefaultValue("1s") Duration leaseRenewEvery) {
 
     /** The most dockets one batch may hold in the protocol, whatever either side is configured for. */
     public static final int MAX_BATCH_DOCKETS = 100;
 
     public PeerProperties {
-        seeds = seeds == null ? List.of() : List.copyOf(seeds);
-        allow = allow == null ? List.of() : allow.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        seeds = List.copyOf(seeds);
+        allow = allow.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
         for (String nodeId : allow) {
             if (!NodeIds.isValid(nodeId)) {
                 throw new IllegalArgumentException("cairn.peer.allow: '" + nodeId + "' is not a NodeId (40 lower-case hex digits)");
             }
         }
-        trustOnFirstUse = trustOnFirstUse != null && trustOnFirstUse;
-        keys = keys == null ? new KeyProtection(null, null, null) : keys;
-        registerUris = registerUris == null || registerUris.isEmpty() ? List.of(URI.create("http://127.0.0.1:8083")) : List.copyOf(registerUris);
-        exchangeInterval = orDefault(exchangeInterval, Duration.ofSeconds(5));
-        suspectAfter = orDefault(suspectAfter, Duration.ofSeconds(15));
-        deadAfter = orDefault(deadAfter, Duration.ofSeconds(30));
-        forgetAfter = orDefault(forgetAfter, Duration.ofHours(24));
+        registerUris = List.copyOf(registerUris);
         if (deadAfter.compareTo(suspectAfter) <= 0) {
             throw new IllegalArgumentException("cairn.peer.dead-after must be longer than cairn.peer.suspect-after");
         }
-        messageWindow = orDefault(messageWindow, Duration.ofMinutes(2));
-        banFor = orDefault(banFor, Duration.ofSeconds(60));
-        requestsPerSecond = requestsPerSecond == null ? 50 : requestsPerSecond;
-        batchDockets = batchDockets == null ? MAX_BATCH_DOCKETS : Math.max(1, Math.min(MAX_BATCH_DOCKETS, batchDockets));
-        longPoll = orDefault(longPoll, Duration.ofSeconds(10));
-        syncInterval = orDefault(syncInterval, Duration.ofSeconds(1));
-        leaseTtl = orDefault(leaseTtl, Duration.ofSeconds(5));
-        leaseRenewEvery = orDefault(leaseRenewEvery, Duration.ofSeconds(1));
-    }
-
-    private static Duration orDefault(Duration value, Duration fallback) {
-        return value == null ? fallback : value;
     }
 }

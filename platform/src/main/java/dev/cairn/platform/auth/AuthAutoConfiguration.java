@@ -76,7 +76,7 @@ public class AuthAutoConfiguration {
         FilterRegistrationBean<BearerTokenFilter> bearerTokenFilter(TokenVerifier verifier, RevocationList revocations,
                 KeySource keys, AuthProperties properties) {
             if (keys instanceof JwksKeySource && properties.jwksUris().isEmpty()) {
-                throw new IllegalStateException("cairn.auth.jwks-uris (CAIRN_AUTH_JWKS_URIS) is not set: access tokens cannot be verified");
+                throw new IllegalStateException("cairn.auth.jwks-uris (CAIRN_AUTH_JWKSURIS) is not set: access tokens cannot be verified");
             }
             FilterRegistrationBean<BearerTokenFilter> registration =
                     new FilterRegistrationBean<>(new BearerTokenFilter(verifier, revocations, withOperationalPaths(properties)));

@@ -4,7 +4,11 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
+import jakarta.validation.Valid;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * How this process checks access tokens ({@code cairn.auth.*}).
@@ -12,7 +16,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param issuer       expected {@code iss} ({@code CAIRN_AUTH_ISSUER})
  * @param audience     expected {@code aud} ({@code CAIRN_AUTH_AUDIENCE})
  * @param jwksUris     where the tenant service publishes its keys; tried in order
- *                     ({@code CAIRN_AUTH_JWKS_URIS}, comma-separated)
+ *                     ({@code CAIRN_AUTH_JWKSURIS}, comma-separated)
  * @param clockSkew    tolerance on exp, nbf and iat
  * @param maxTokenLifetime the longest an access token can live (bounds revocation entries)
  * @param publicPaths  paths that need no token (patterns, e.g. {@code /api/auth/login})
@@ -22,21 +26,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param client       this service's own identity, for client-credentials tokens
  * @param enabled      servlet services check bearer tokens ({@code CAIRN_AUTH_ENABLED}, default true)
  */
+@Validated
 @ConfigurationProperties("cairn.auth")
-public record AuthProperties(String issuer, String audience, List<URI> jwksUris, Duration clockSkew, Duration maxTokenLifetime,
-        List<String> publicPaths, List<String> adminPaths, Revocation revocation, Client client, Boolean enabled) {
+public record AuthProperties(@DefaultValue("cairn") String issuer, @DefaultValue("cairn") String audience,
+        @DefaultValue("http://127.0.0.1:8081/.well-known/jwks.json") List<URI> jwksUris, @DefaultValue("30s") Duration clockSkew,
+        @DefaultValue("1h") Duration maxTokenLifetime, @DefaultValue List<String> publicPaths, @DefaultValue List<String> adminPaths,
+        @DefaultValue @Valid Revocation revocation, @DefaultValue @Valid Client client, @DefaultValue("true") boolean enabled) {
 
     public AuthProperties {
-        issuer = issuer == null ? "cairn" : issuer;
-        audience = audience == null ? "cairn" : audience;
-        jwksUris = jwksUris == null ? List.of() : List.copyOf(jwksUris);
-        clockSkew = clockSkew == null ? Duration.ofSeconds(30) : clockSkew;
-        maxTokenLifetime = maxTokenLifetime == null ? Duration.ofHours(1) : maxTokenLifetime;
-        publicPaths = publicPaths == null ? List.of() : List.copyOf(publicPaths);
-        adminPaths = adminPaths == null ? List.of() : List.copyOf(adminPaths);
-        revocation = revocation == null ? new Revocation(null) : revocation;
-        client = client == null ? new Client(null, null, null) : client;
-        enabled = enabled == null || enabled;
+        jwksUris = List.copyOf(jwksUris);
+        publicPaths = List.copyOf(publicPaths);
+        adminPaths = List.copyOf(adminPaths);
     }
 
     public enum OnFailure { DENY, ALLOW }
@@ -46,10 +46,7 @@ public record AuthProperties(String issuer, String audience, List<URI> jwksUris,
      *                       503, {@code allow} lets a verified token through unchecked (logged
      *                       and counted). Administrator paths always deny.
      */
-    public record Revocation(OnFailure onStoreFailure) {
-        public Revocation {
-            onStoreFailure = onStoreFailure == null ? OnFailure.DENY : onStoreFailure;
-        }
+    public record Revocation(@DefaultValue("deny") OnFailure onStoreFailure) {
     }
 
     /**
@@ -57,9 +54,9 @@ public record AuthProperties(String issuer, String audience, List<URI> jwksUris,
      * @param secret    its secret ({@code CAIRN_AUTH_CLIENT_SECRET}; never in a file in the repo)
      * @param tokenUris the client-credentials endpoint(s), tried in order
      */
-    public record Client(String id, String secret, List<URI> tokenUris) {
+    public record Client(String id, String secret, @DefaultValue List<URI> tokenUris) {
         public Client {
-            tokenUris = tokenUris == null ? List.of() : List.copyOf(tokenUris);
+            tokenUris = List.copyOf(tokenUris);
         }
 
         @Override

@@ -16,6 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
+import dev.cairn.platform.http.Addresses;
+
 /**
  * The tenant service's JWKS, fetched over HTTP and cached. An unknown key id triggers a refetch
  * (at most once per {@code minRefreshInterval}, so a flood of tokens with made-up key ids
@@ -64,22 +66,15 @@ public class JwksKeySource implements KeySource {
             return;
         }
         lastAttempt = now;
-        for (URI uri : uris) {
-            try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    keys = parse(response.body());
-                    fetchedAt = now;
-                    return;
-                }
-                log.warn("JWKS at {} answered {}", uri, response.statusCode());
-            } catch (IOException | RuntimeException e) {
-                log.warn("JWKS at {} unreachable: {}", uri, e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        try {
+            HttpResponse<String> response = Addresses.send(http, uris, 0, Addresses.MoveOn.UNLESS_2XX,
+                    uri -> HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            keys = parse(response.body());
+            fetchedAt = now;
+        } catch (IOException | RuntimeException e) {
+            log.warn("No JWKS: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

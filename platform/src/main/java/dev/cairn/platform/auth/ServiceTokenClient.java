@@ -1,7 +1,6 @@
 package dev.cairn.platform.auth;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +12,8 @@ import java.time.Instant;
 import java.util.Base64;
 
 import tools.jackson.databind.JsonNode;
+
+import dev.cairn.platform.http.Addresses;
 
 /**
  * This service's own access token, obtained with the OAuth2 client-credentials grant and
@@ -60,33 +61,26 @@ public class ServiceTokenClient {
             throw new IllegalStateException("cairn.auth.client.id, .secret and .token-uris must be set to obtain a service token");
         }
         String basic = Base64.getEncoder().encodeToString((form(client.id()) + ":" + form(client.secret())).getBytes(StandardCharsets.UTF_8));
-        IllegalStateException failure = null;
-        for (URI uri : client.tokenUris()) {
-            try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
-                        .timeout(Duration.ofSeconds(5))
-                        .header("Authorization", "Basic " + basic)
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 200) {
-                    failure = new IllegalStateException("token endpoint " + uri + " answered " + response.statusCode());
-                    continue;
-                }
-                JsonNode body = Jws.JSON.readTree(response.body());
-                String accessToken = body.get("access_token").asString();
-                long expiresIn = body.get("expires_in").asLong();
-                token = accessToken;
-                renewAt = clock.instant().plusSeconds(Math.max(1, expiresIn - Math.min(60, expiresIn / 5)));
-                return accessToken;
-            } catch (IOException | RuntimeException e) {
-                failure = new IllegalStateException("token endpoint " + uri + " unreachable: " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
+        try {
+            // a grant may be asked for again: every endpoint in order until one grants
+            HttpResponse<String> response = Addresses.send(http, client.tokenUris(), 0, Addresses.MoveOn.UNLESS_2XX, uri -> HttpRequest.newBuilder(uri)
+                    .timeout(Duration.ofSeconds(5))
+                    .header("Authorization", "Basic " + basic)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = Jws.JSON.readTree(response.body());
+            String accessToken = body.get("access_token").asString();
+            long expiresIn = body.get("expires_in").asLong();
+            token = accessToken;
+            renewAt = clock.instant().plusSeconds(Math.max(1, expiresIn - Math.min(60, expiresIn / 5)));
+            return accessToken;
+        } catch (IOException e) {
+            throw new IllegalStateException("no token from the token endpoint: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
-        throw failure != null ? failure : new IllegalStateException("no token endpoint configured");
     }
 
     /** RFC 6749 §2.3.1: client id and secret are form-encoded before Basic encoding. */

@@ -12,6 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -66,6 +67,8 @@ public class EventStreamSocket extends TextWebSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger(EventStreamSocket.class);
     private static final int BATCH = 500;
+    /** How often every subscription is checked against the store ({@link #catchUpAll()}). */
+    public static final java.time.Duration CATCH_UP_EVERY = java.time.Duration.ofSeconds(2);
     private static final String PONG = "{\"type\":\"pong\"}";
 
     /** One subscription of one session to one stream. */
@@ -73,7 +76,7 @@ public class EventStreamSocket extends TextWebSocketHandler {
         final WebSocketSession session;
         final String key;
         final ObjectNode label;
-        long lastSeq;
+        volatile long lastSeq;
 
         Subscription(WebSocketSession session, Stream stream, long lastSeq) {
             this.session = session;
@@ -88,9 +91,43 @@ public class EventStreamSocket extends TextWebSocketHandler {
     private final Map<String, Set<Subscription>> byStream = new ConcurrentHashMap<>();
     private final Map<String, WebSocketSession> sessions = new ConcurrentHashMap<>();
 
-    public EventStreamSocket(Streams streams, JsonMapper json) {
+    /**
+     * @param scheduler runs {@link #catchUpAll()} every {@link #CATCH_UP_EVERY}; null for none (a test's socket)
+     */
+    public EventStreamSocket(Streams streams, JsonMapper json, TaskScheduler scheduler) {
         this.streams = streams;
         this.json = json;
+        if (scheduler != null) {
+            scheduler.scheduleWithFixedDelay(this::catchUpAll, CATCH_UP_EVERY);
+        }
+    }
+
+    /**
+     * Sends every subscription what the store holds beyond what it was sent. Live events reach a
+     * replica over Redis; one whose Redis subscription is not working yet (Redis or the replica
+     * just came back) would otherwise send nothing more until an event does arrive, and a
+     * stream's last events could stay unsent. One key lookup per subscribed stream.
+     */
+    public void catchUpAll() {
+        for (Map.Entry<String, Set<Subscription>> entry : byStream.entrySet()) {
+            Set<Subscription> subscriptions = entry.getValue();
+            long behind = subscriptions.stream().mapToLong(s -> s.lastSeq).min().orElse(Long.MAX_VALUE);
+            if (behind == Long.MAX_VALUE) {
+                continue;
+            }
+            try {
+                if (streams.after(entry.getKey(), behind, 1).isEmpty()) {
+                    continue;
+                }
+                for (Subscription subscription : subscriptions) {
+                    synchronized (subscription) {
+                        catchUp(subscription);
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.debug("Catching up stream {} failed: {}", entry.getKey(), e.getMessage());
+            }
+        }
     }
 
     @Override

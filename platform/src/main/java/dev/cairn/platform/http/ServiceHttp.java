@@ -1,10 +1,8 @@
 package dev.cairn.platform.http;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -82,33 +80,26 @@ public class ServiceHttp {
         return answer;
     }
 
+    /** One call, on the next replica in turn; another replica is tried only when this one could not be reached (nothing was sent). */
     private Answer attempt(String method, String path, byte[] body, String bearerToken) {
-        int start = Math.floorMod(next.getAndIncrement(), baseUris.size());
-        IOException failure = null;
-        for (int i = 0; i < baseUris.size(); i++) {
-            URI base = baseUris.get((start + i) % baseUris.size());
-            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
-                    .header("Authorization", "Bearer " + (bearerToken != null ? bearerToken : tokens.token())).header("Accept", "application/json");
-            if (body != null) {
-                request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-            } else {
-                request.method(method, HttpRequest.BodyPublishers.noBody());
-            }
-            try {
-                HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-                byte[] bytes = response.body();
-                boolean isJson = response.headers().firstValue("Content-Type").orElse("").contains("json");
-                JsonNode parsed = bytes.length > 0 && isJson ? json.readTree(bytes) : MissingNode.getInstance();
-                return new Answer(response.statusCode(), parsed);
-            } catch (ConnectException | HttpConnectTimeoutException e) {
-                failure = e; // not sent: another replica may take it
-            } catch (IOException e) {
-                throw new UnreachableException(service + " at " + base + ": " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new UnreachableException("interrupted calling " + service, e);
-            }
+        String token = bearerToken != null ? bearerToken : tokens.token();
+        try {
+            HttpResponse<byte[]> response = Addresses.send(http, baseUris, next.getAndIncrement(), Addresses.MoveOn.WHEN_NOT_SENT, base -> {
+                HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
+                        .header("Authorization", "Bearer " + token).header("Accept", "application/json");
+                return body != null ? request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build()
+                        : request.method(method, HttpRequest.BodyPublishers.noBody()).build();
+            }, HttpResponse.BodyHandlers.ofByteArray());
+            byte[] bytes = response.body();
+            boolean isJson = response.headers().firstValue("Content-Type").orElse("").contains("json");
+            return new Answer(response.statusCode(), bytes.length > 0 && isJson ? json.readTree(bytes) : MissingNode.getInstance());
+        } catch (Addresses.AllFailedException e) {
+            throw new UnreachableException(service + " is unreachable: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UnreachableException(service + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnreachableException("interrupted calling " + service, e);
         }
-        throw new UnreachableException(service + " is unreachable at " + baseUris + ": " + (failure == null ? "" : failure.getMessage()), failure);
     }
 }

@@ -31,6 +31,7 @@ public class RedisSubscription {
     private final String what;
     private Duration delay = FIRST_DELAY;
     private volatile boolean stopped;
+    private final java.util.concurrent.atomic.AtomicInteger failedAttempts = new java.util.concurrent.atomic.AtomicInteger();
 
     /** {@code what} names the subscription in logs, e.g. "wallet changes". */
     public RedisSubscription(String what, RedisConnectionFactory connections, RedisMessageListenerContainer container,
@@ -54,6 +55,11 @@ public class RedisSubscription {
         stopped = true;
     }
 
+    /** Attempts to subscribe that failed (Redis not reachable yet), since start. */
+    public int failedAttempts() {
+        return failedAttempts.get();
+    }
+
     private void attempt() {
         if (stopped) {
             return;
@@ -67,6 +73,7 @@ public class RedisSubscription {
                 log.info("Subscribed to {}", what);
             }
         } catch (RuntimeException e) {
+            failedAttempts.incrementAndGet();
             log.warn("Cannot subscribe to {} yet ({}); trying again in {} s", what, rootMessage(e), delay.toSeconds());
             scheduler.schedule(this::attempt, Instant.now().plus(delay));
             delay = delay.multipliedBy(2).compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay.multipliedBy(2);

@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.cairn.testsupport.Problems.assertProblem;
 
 /**
  * What every servlet service gets from the platform, checked over real HTTP: the instance
@@ -133,6 +134,13 @@ class ServletPlatformIT {
     }
 
     @Test
+    void pathsTomcatRefusesItselfAreProblemsToo() throws Exception {
+        // an encoded slash and an encoded NUL never reach a filter: Tomcat answers them
+        assertProblem(get("/things/..%2F..%2Factuator%2Fenv"), 400);
+        assertProblem(get("/things/%C3%A4%00"), 400);
+    }
+
+    @Test
     void unknownPathIs404Problem() throws Exception {
         assertProblem(get("/nowhere"), 404);
     }
@@ -149,12 +157,6 @@ class ServletPlatformIT {
         HttpResponse<String> response = get("/v3/api-docs");
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"title\":\"Cairn sample-service\"").contains("/things").doesNotContain("\"/error\"");
-    }
-
-    private void assertProblem(HttpResponse<String> response, int status) {
-        assertThat(response.statusCode()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
-        assertThat(response.body()).contains("\"status\":" + status).doesNotContain("\"trace\"").doesNotContain("Exception");
     }
 
     private HttpResponse<String> get(String path) throws Exception {

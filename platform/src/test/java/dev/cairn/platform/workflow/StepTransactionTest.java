@@ -60,6 +60,7 @@ class StepTransactionTest {
         ObjectNode tx = first("{\"item\":\"bolts\",\"quantity\":10,\"unitPrice\":150,\"note\":\"by Friday\"}").built().transaction();
         assertThat(tx.path("sender").asString()).isEqualTo(wallets.get("buyer").address());
         assertThat(tx.toString()).doesNotContain("bolts").doesNotContain("Friday");
+        assertThat(tx.path("payload").path("disclosures").size()).as("a disclosure for each recipient").isGreaterThan(0);
         for (JsonNode disclosure : tx.path("payload").path("disclosures")) {
             Map<String, JsonNode> values = StepTransaction.openDisclosure(tx,
                     open(disclosure.path("walletAddress").asString(), disclosure.path("ciphertext").asString()));

@@ -36,8 +36,8 @@ class EventsConfiguration implements WebSocketConfigurer {
     private final EventStreamSocket handler;
     private final RegisterProperties properties;
 
-    EventsConfiguration(RegisterAccess access, RegisterEvents events, JsonMapper json, RegisterProperties properties) {
-        this.handler = new EventStreamSocket(new RegisterStreams(access, events, json), json);
+    EventsConfiguration(RegisterAccess access, RegisterEvents events, JsonMapper json, RegisterProperties properties, TaskScheduler scheduler) {
+        this.handler = new EventStreamSocket(new RegisterStreams(access, events, json), json, scheduler);
         this.properties = properties;
     }
 

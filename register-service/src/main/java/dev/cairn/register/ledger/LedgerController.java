@@ -21,6 +21,7 @@ import dev.cairn.platform.problem.ApiException;
 import dev.cairn.register.config.RegisterProperties;
 import dev.cairn.register.registry.Register;
 import dev.cairn.register.registry.RegisterAccess;
+import dev.cairn.platform.web.Page;
 
 /** Dockets and transactions of one register: the write path for validators and the reads. */
 @RestController
@@ -106,7 +107,7 @@ class LedgerController {
         criteria.put("recipients", recipient);
         criteria.put("blueprintId", blueprintId);
         criteria.put("instanceId", instanceId);
-        LedgerReader.Page<org.bson.Document> found = reader.transactions(id, criteria, page, pageSize, properties.maxPageSize());
+        Page<org.bson.Document> found = reader.transactions(id, criteria, page, pageSize);
         return new LedgerViews.PageView<>(found.items().stream().map(t -> views.transaction(id, t)).toList(), page, pageSize, found.total(),
                 properties.maxPageSize(), size > pageSize);
     }

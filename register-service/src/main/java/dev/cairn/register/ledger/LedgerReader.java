@@ -15,6 +15,8 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import dev.cairn.ledger.LedgerHashes;
+import dev.cairn.ledger.SealingKeys;
+import dev.cairn.platform.web.Page;
 
 import org.springframework.stereotype.Component;
 
@@ -26,12 +28,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class LedgerReader {
 
-    public record Page<T>(List<T> items, int page, int size, long total, int maxSize) {
-    }
-
     private static final int REMEMBERED_DOCKETS = 2_000;
 
     private final LedgerStore store;
+    private final DocketTrust trust;
     private final Map<String, Set<String>> sealedLists = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
@@ -39,8 +39,24 @@ public class LedgerReader {
         }
     };
 
-    public LedgerReader(LedgerStore store) {
+    public LedgerReader(LedgerStore store, DocketTrust trust) {
         this.store = store;
+        this.trust = trust;
+    }
+
+    /** The keys that may seal a register's next docket, above {@code height}, and every key change sealed up to it. */
+    public record KeysInForce(long height, SealingKeys keys, List<DocketTrust.Change> changes) {
+    }
+
+    /** The register's sealing keys in force; empty while its genesis docket is not sealed. */
+    public Optional<KeysInForce> sealingKeys(String registerId) {
+        LedgerStore.Ledger ledger = store.of(registerId);
+        Document latest = ledger.latestDocket();
+        if (latest == null) {
+            return Optional.empty();
+        }
+        DocketTrust.After after = trust.after(ledger, latest);
+        return Optional.of(new KeysInForce(after.height(), after.keys(), trust.changes(ledger, after.height())));
     }
 
     public long sealedHeight(String registerId) {
@@ -135,7 +151,7 @@ public class LedgerReader {
     }
 
     /** Sealed transactions matching every given field, oldest docket first. */
-    public Page<Document> transactions(String registerId, Map<String, String> criteria, int page, int size, int maxSize) {
+    public Page<Document> transactions(String registerId, Map<String, String> criteria, int page, int size) {
         long head = sealedHeight(registerId);
         List<Bson> filters = new ArrayList<>();
         filters.add(Filters.lte("height", head));
@@ -150,7 +166,7 @@ public class LedgerReader {
         List<Document> items = collection.find(filter).sort(Sorts.ascending("height", "timestamp", "_id")).skip(page * size).limit(size)
                 .into(new ArrayList<>());
         items.removeIf(document -> !sealed(registerId, document));
-        return new Page<>(items, page, size, total, maxSize);
+        return new Page<>(items, page, size, total);
     }
 
     boolean sealed(String registerId, Document transaction) {

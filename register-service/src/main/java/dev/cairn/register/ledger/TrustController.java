@@ -2,7 +2,6 @@ package dev.cairn.register.ledger;
 
 import java.util.List;
 
-import org.bson.Document;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,14 +31,12 @@ class TrustController {
 
     private final RegisterAccess access;
     private final TreeHeads heads;
-    private final DocketTrust trust;
-    private final LedgerStore store;
+    private final LedgerReader reader;
 
-    TrustController(RegisterAccess access, TreeHeads heads, DocketTrust trust, LedgerStore store) {
+    TrustController(RegisterAccess access, TreeHeads heads, LedgerReader reader) {
         this.access = access;
         this.heads = heads;
-        this.trust = trust;
-        this.store = store;
+        this.reader = reader;
     }
 
     @GetMapping("/head")
@@ -62,14 +59,10 @@ class TrustController {
     @GetMapping("/sealing-keys")
     SealingKeysView sealingKeys(Caller caller, @PathVariable String id) {
         access.readable(caller, id);
-        LedgerStore.Ledger ledger = store.of(id);
-        Document latest = ledger.latestDocket();
-        if (latest == null) {
-            throw ApiException.notFound("no-sealing-keys", "The register's genesis docket is not sealed yet");
-        }
-        DocketTrust.After after = trust.after(ledger, latest);
-        List<ChangeView> changes = trust.changes(ledger, after.height()).stream()
+        LedgerReader.KeysInForce keys = reader.sealingKeys(id)
+                .orElseThrow(() -> ApiException.notFound("no-sealing-keys", "The register's genesis docket is not sealed yet"));
+        List<ChangeView> changes = keys.changes().stream()
                 .map(c -> new ChangeView(c.height(), c.height() + 1, c.transaction().path("txId").asString(), c.transaction())).toList();
-        return new SealingKeysView(id, after.height(), after.keys().keys(), changes);
+        return new SealingKeysView(id, keys.height(), keys.keys().keys(), changes);
     }
 }

@@ -20,8 +20,9 @@ import dev.cairn.register.config.RegisterProperties;
 import dev.cairn.register.ledger.LedgerReader;
 import dev.cairn.register.ledger.LedgerViews;
 import dev.cairn.register.registry.RegisterAccess;
-import dev.cairn.register.registry.RegisterId;
 import dev.cairn.register.registry.Registry;
+import dev.cairn.ledger.ObjectIds;
+import dev.cairn.ledger.crypto.LedgerAddress;
 
 /** Reads across registers: a wallet's transactions in every register of the caller's organisation, and DID resolution. */
 @RestController
@@ -48,8 +49,8 @@ class QueryController {
     @GetMapping("/api/query/wallets/{address}/transactions")
     LedgerViews.PageView<LedgerViews.TransactionView> walletTransactions(Caller caller, @PathVariable String address,
             @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
-        if (address.isBlank() || address.length() > 200) {
-            throw ApiException.badRequest("invalid-address", "A wallet address has 1 to 200 characters");
+        if (!LedgerAddress.isValid(address)) {
+            throw ApiException.badRequest("invalid-address", "Not a Cairn wallet address (cairn1…, with a valid checksum)");
         }
         if (page < 0 || size < 1) {
             throw ApiException.badRequest("invalid-page", "page must be >= 0 and size >= 1");
@@ -60,7 +61,7 @@ class QueryController {
         if (caller.orgId() != null) {
             registry.ofOrganization(caller.orgId()).forEach(register -> {
                 for (String field : List.of("sender", "recipients")) {
-                    for (Document tx : reader.transactions(register.id(), Map.of(field, address), 0, PER_REGISTER, PER_REGISTER).items()) {
+                    for (Document tx : reader.transactions(register.id(), Map.of(field, address), 0, PER_REGISTER).items()) {
                         if (seen.add(register.id() + "/" + tx.getString("_id"))) {
                             all.add(views.transaction(register.id(), tx));
                         }
@@ -78,7 +79,7 @@ class QueryController {
     @GetMapping("/api/registers/resolve")
     LedgerViews.TransactionView resolve(Caller caller, @RequestParam String did) {
         Matcher matcher = DID.matcher(did);
-        if (!matcher.matches() || !RegisterId.isValid(matcher.group(1))) {
+        if (!matcher.matches() || !ObjectIds.isValid(matcher.group(1))) {
             throw ApiException.badRequest("invalid-did", "Expected did:cairn:register:{registerId}/tx/{txId}");
         }
         String registerId = matcher.group(1);

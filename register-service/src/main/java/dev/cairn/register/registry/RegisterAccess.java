@@ -5,6 +5,7 @@ import org.springframework.stereotype.Component;
 import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
 import dev.cairn.platform.problem.ApiException;
+import dev.cairn.platform.web.Ids;
 
 /**
  * Who may see a register: users of its organisation, and services with {@code register:read}
@@ -26,7 +27,7 @@ public class RegisterAccess {
     }
 
     public Register readable(Caller caller, String id) {
-        RegisterId.require(id);
+        Ids.require(id, "register");
         Register register = registry.find(id).orElseThrow(() -> ApiException.notFound("register"));
         Access.requireActingFor(caller, register.organizationId(), READ_SCOPE, "register");
         return register;
@@ -55,7 +56,7 @@ public class RegisterAccess {
         if (!caller.hasScope(WRITE_REPLICA_SCOPE)) {
             Access.requireScope(caller, WRITE_DOCKET_SCOPE);
         }
-        RegisterId.require(id);
+        Ids.require(id, "register");
         Register register = registry.find(id).orElseThrow(() -> ApiException.notFound("register"));
         String scope = register.isReplica() ? WRITE_REPLICA_SCOPE : WRITE_DOCKET_SCOPE;
         Access.requireScope(caller, scope);
@@ -65,7 +66,7 @@ public class RegisterAccess {
 
     private Register writable(Caller caller, String id, String scope) {
         Access.requireScope(caller, scope);
-        RegisterId.require(id);
+        Ids.require(id, "register");
         Register register = registry.find(id).orElseThrow(() -> ApiException.notFound("register"));
         Access.requireActingFor(caller, register.organizationId(), scope, "register");
         return register;

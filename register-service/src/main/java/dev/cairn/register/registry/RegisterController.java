@@ -24,6 +24,7 @@ import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
 import dev.cairn.platform.problem.ApiException;
 import dev.cairn.register.ledger.LedgerReader;
+import dev.cairn.platform.web.Ids;
 
 /**
  * Registers of the caller's organisation. A new register waits for its genesis docket (height
@@ -94,7 +95,7 @@ class RegisterController {
     @PostMapping("/replicas")
     ResponseEntity<RegisterView> createReplica(Caller caller, @Valid @RequestBody CreateReplicaRequest request) {
         Access.requireScope(caller, RegisterAccess.WRITE_REPLICA_SCOPE);
-        RegisterId.require(request.id());
+        Ids.require(request.id(), "register");
         if (!NodeIds.isValid(request.homeNodeId())) {
             throw ApiException.badRequest("invalid-replica", "homeNodeId must be a node id, 40 lower-case hex digits");
         }

@@ -16,6 +16,7 @@ import org.bson.conversions.Bson;
 
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.stereotype.Component;
+import dev.cairn.ledger.ObjectIds;
 
 /** The registry: one document per register in the {@code registers} collection of the default database. */
 @Component
@@ -29,7 +30,7 @@ public class Registry {
     }
 
     public Register create(String organizationId, String name, String description, String createdBy) {
-        Document document = awaitingGenesis(RegisterId.next(), organizationId, name, description, createdBy);
+        Document document = awaitingGenesis(ObjectIds.next(), organizationId, name, description, createdBy);
         registers.insertOne(document);
         return Register.of(document);
     }

@@ -1,7 +1,6 @@
 package dev.cairn.register.ledger;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -13,8 +12,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +30,8 @@ import dev.cairn.register.RegisterServiceApplication;
 import dev.cairn.testsupport.JwksServer;
 import dev.cairn.testsupport.LedgerFixture;
 import dev.cairn.testsupport.ReplicaHttp;
+import dev.cairn.testsupport.EmbeddedMongo;
+import dev.cairn.localcluster.process.Ports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,7 +46,7 @@ class RedisSentinelFailoverIT {
 
     private static final JwksServer JWKS = new JwksServer();
     private static final String ORG = UUID.randomUUID().toString();
-    private static MongoServer mongo;
+    private static EmbeddedMongo mongo;
     private static RedisServer master;
     private static RedisServer replica;
     private static RedisSentinel sentinel;
@@ -61,9 +60,9 @@ class RedisSentinelFailoverIT {
 
     @BeforeAll
     static void start() throws IOException {
-        int masterPort = freePort();
-        int replicaPort = freePort();
-        sentinelPort = freePort();
+        int masterPort = Ports.free();
+        int replicaPort = Ports.free();
+        sentinelPort = Ports.free();
         master = RedisServer.newRedisServer().port(masterPort).bind("127.0.0.1").setting("save \"\"").build();
         master.start();
         replica = RedisServer.newRedisServer().port(replicaPort).bind("127.0.0.1").setting("save \"\"")
@@ -72,9 +71,9 @@ class RedisSentinelFailoverIT {
         sentinel = RedisSentinel.newRedisSentinel().bind("127.0.0.1").port(sentinelPort).masterName("cairn").masterPort(masterPort)
                 .quorumSize(1).downAfterMilliseconds(1000).failOverTimeout(3000).build();
         sentinel.start();
-        mongo = new MongoServer(new MemoryBackend());
+        mongo = new EmbeddedMongo();
         service = new SpringApplicationBuilder(RegisterServiceApplication.class).run("--server.port=0",
-                "--spring.mongodb.uri=" + mongo.bindAndGetConnectionString() + "/cairn",
+                "--spring.mongodb.uri=" + mongo.uri() + "/cairn",
                 "--spring.data.redis.sentinel.master=cairn", "--spring.data.redis.sentinel.nodes=127.0.0.1:" + sentinelPort,
                 "--cairn.auth.jwks-uris=" + JWKS.uri(), "--cairn.auth.revocation.on-store-failure=allow",
                 "--cairn.register.database-prefix=sentinel");
@@ -88,7 +87,7 @@ class RedisSentinelFailoverIT {
         if (master.isActive()) {
             master.stop();
         }
-        mongo.shutdown();
+        mongo.close();
         JWKS.close();
     }
 
@@ -157,12 +156,6 @@ class RedisSentinelFailoverIT {
 
     private static int port() {
         return ReplicaHttp.port(service);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private HttpResponse<String> call(String method, String path, String token, String body) {

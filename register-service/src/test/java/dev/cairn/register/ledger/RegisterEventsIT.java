@@ -1,6 +1,5 @@
 package dev.cairn.register.ledger;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -15,8 +14,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +29,8 @@ import dev.cairn.register.RegisterServiceApplication;
 import dev.cairn.testsupport.JwksServer;
 import dev.cairn.testsupport.LedgerFixture;
 import dev.cairn.testsupport.ReplicaHttp;
+import dev.cairn.testsupport.EmbeddedMongo;
+import dev.cairn.localcluster.process.Ports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -46,7 +45,7 @@ class RegisterEventsIT {
 
     private static final JwksServer JWKS = new JwksServer();
     private static final String ORG = UUID.randomUUID().toString();
-    private static MongoServer mongo;
+    private static EmbeddedMongo mongo;
     private static RedisServer redis;
     private static int redisPort;
     private static ConfigurableApplicationContext first;
@@ -59,12 +58,10 @@ class RegisterEventsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            redisPort = socket.getLocalPort();
-        }
+        redisPort = Ports.free();
         redis = startRedis();
-        mongo = new MongoServer(new MemoryBackend());
-        String uri = mongo.bindAndGetConnectionString();
+        mongo = new EmbeddedMongo();
+        String uri = mongo.uri();
         first = replica(uri);
         second = replica(uri);
     }
@@ -86,7 +83,7 @@ class RegisterEventsIT {
     static void stop() throws Exception {
         first.close();
         second.close();
-        mongo.shutdown();
+        mongo.close();
         redis.stop();
         JWKS.close();
     }

@@ -12,8 +12,6 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +30,7 @@ import dev.cairn.testsupport.JwksServer;
 import dev.cairn.testsupport.LedgerFixture;
 import dev.cairn.testsupport.ReplicaHttp;
 import dev.cairn.testsupport.TestStores;
+import dev.cairn.testsupport.EmbeddedMongo;
 
 import static dev.cairn.testsupport.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,7 +44,7 @@ class RegisterLedgerIT {
 
     private static final JwksServer JWKS = new JwksServer();
     private static final String ORG = UUID.randomUUID().toString();
-    private static MongoServer mongo;
+    private static EmbeddedMongo mongo;
     private static MongoClient direct;
     private static ConfigurableApplicationContext first;
     private static ConfigurableApplicationContext second;
@@ -58,8 +57,8 @@ class RegisterLedgerIT {
 
     @BeforeAll
     static void start() {
-        mongo = new MongoServer(new MemoryBackend());
-        String uri = mongo.bindAndGetConnectionString();
+        mongo = new EmbeddedMongo();
+        String uri = mongo.uri();
         direct = MongoClients.create(uri);
         first = replica(uri);
         second = replica(uri);
@@ -76,7 +75,7 @@ class RegisterLedgerIT {
         first.close();
         second.close();
         direct.close();
-        mongo.shutdown();
+        mongo.close();
         JWKS.close();
     }
 

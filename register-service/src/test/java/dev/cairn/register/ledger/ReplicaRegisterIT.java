@@ -1,6 +1,5 @@
 package dev.cairn.register.ledger;
 
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -10,8 +9,6 @@ import java.util.concurrent.CompletableFuture;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +30,8 @@ import dev.cairn.testsupport.TestStores;
 import dev.cairn.testsupport.JwksServer;
 import dev.cairn.testsupport.LedgerFixture;
 import dev.cairn.testsupport.ReplicaHttp;
+import dev.cairn.testsupport.EmbeddedMongo;
+import dev.cairn.localcluster.process.Ports;
 
 import static dev.cairn.testsupport.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,7 +47,7 @@ class ReplicaRegisterIT {
 
     private static final JwksServer JWKS = new JwksServer();
     private static final String ORG = UUID.randomUUID().toString();
-    private static MongoServer mongo;
+    private static EmbeddedMongo mongo;
     private static MongoClient direct;
     private static RedisServer redis;
     private static ConfigurableApplicationContext first;
@@ -68,15 +67,12 @@ class ReplicaRegisterIT {
 
     @BeforeAll
     static void start() throws Exception {
-        int redisPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            redisPort = socket.getLocalPort();
-        }
+        int redisPort = Ports.free();
         redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1").setting("save \"\"").build();
         redis.start();
         TestStores.markRevocationListComplete("redis://127.0.0.1:" + redisPort);
-        mongo = new MongoServer(new MemoryBackend());
-        String uri = mongo.bindAndGetConnectionString();
+        mongo = new EmbeddedMongo();
+        String uri = mongo.uri();
         direct = MongoClients.create(uri);
         first = replica(uri, redisPort);
         second = replica(uri, redisPort);
@@ -93,7 +89,7 @@ class ReplicaRegisterIT {
         first.close();
         second.close();
         direct.close();
-        mongo.shutdown();
+        mongo.close();
         redis.stop();
         JWKS.close();
     }

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
@@ -18,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The dependency rules of the code base, checked on the compiled classes of every module (hence
  * an IT: the modules are built before this one). Each service stands alone; what two of them
  * share lives in {@code platform}, {@code ledger-core} or {@code key-protection}, which know no service; a controller
- * talks to its service's own classes, never to a database driver.
+ * talks to its service's own classes, never to a database driver, a repository or a store.
  */
 class ArchitectureIT {
 
@@ -67,6 +69,18 @@ class ArchitectureIT {
                 .should().dependOnClassesThat().resideInAnyPackage("com.mongodb..", "org.springframework.data.mongodb.core..",
                         "org.springframework.jdbc..", "java.sql..", "org.springframework.data.redis.core..")
                 .because("a controller turns HTTP into calls on its service's own classes, which own the stores")
+                .check(classes);
+    }
+
+    @Test
+    void controllersDoNotReachRepositoriesOrStores() {
+        DescribedPredicate<JavaClass> repositories = DescribedPredicate.describe("repositories or stores (@Repository, *Repository, *Store)",
+                c -> c.isAnnotatedWith(org.springframework.stereotype.Repository.class) || c.getSimpleName().endsWith("Repository")
+                        || c.getSimpleName().endsWith("Store"));
+        noClasses().that().areAnnotatedWith(org.springframework.web.bind.annotation.RestController.class)
+                .should().dependOnClassesThat(repositories)
+                .because("a controller checks and translates HTTP; what a request may read or change, and how, is its service's "
+                        + "business (the records a store hands out may still pass through)")
                 .check(classes);
     }
 

@@ -58,6 +58,11 @@ final class ComposeProject {
         return build instanceof Map<?, ?> map && map.get("args") instanceof Map<?, ?> args && args.containsKey("MODULE");
     }
 
+    /** The Cairn services and the gateway, by name. */
+    java.util.List<String> cairnServices() {
+        return services.keySet().stream().filter(this::isCairn).toList();
+    }
+
     /** A job that runs once and exits (restart "no"). */
     boolean isJob(String name) {
         return "no".equals(String.valueOf(services.get(name).get("restart")));

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,16 +18,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The compose project keeps the promises an operator relies on: every replica is
  * interchangeable and scalable, nothing starts before what it needs is healthy, every file
- * it mounts exists, every variable it reads is documented in .env.example, and every setting
- * it passes to a Cairn service is one the service actually reads.
+ * it mounts exists, and every variable it reads is documented in .env.example. That every
+ * setting it passes to a Cairn service is one the service reads is checked against the packaged
+ * services, by {@link ComposeSettingsIT}.
  */
 class ComposeProjectTest {
 
     private static final Path ROOT = Path.of(System.getProperty("cairn.root", "..")).toAbsolutePath().normalize();
     private static final Path COMPOSE = ROOT.resolve("compose");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+)(?::?[-?+][^}]*)?}");
-    /** Read by the JVM itself, not by Spring. */
-    private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS", "MALLOC_ARENA_MAX");
 
     private final ComposeProject project = new ComposeProject(COMPOSE);
 
@@ -41,7 +39,7 @@ class ComposeProjectTest {
 
     @Test
     void cairnServicesScaleFreely() {
-        for (String name : cairnServices()) {
+        for (String name : project.cairnServices()) {
             Map<String, Object> service = project.services.get(name);
             assertThat(service).as("%s: a fixed host port or container name stops --scale", name)
                     .doesNotContainKeys("ports", "container_name", "hostname");
@@ -50,7 +48,7 @@ class ComposeProjectTest {
             assertThat(String.valueOf(service.get("image"))).as(name).startsWith("cairn/" + module + ":");
             Map<String, Object> environment = ComposeProject.map(service.get("environment"));
             assertThat(environment.keySet()).as("%s: instance ids come from the host name", name)
-                    .doesNotContain("CAIRN_INSTANCE_ID", "SERVER_PORT");
+                    .doesNotContain("CAIRN_INSTANCEID", "CAIRN_INSTANCE_ID", "SERVER_PORT");
         }
     }
 
@@ -154,32 +152,6 @@ class ComposeProjectTest {
     }
 
     @Test
-    void everyEnvironmentSettingIsOneTheServiceReads() {
-        List<String> unknown = new ArrayList<>();
-        for (String name : cairnServices()) {
-            Map<String, Object> service = project.services.get(name);
-            String module = String.valueOf(ComposeProject.map(ComposeProject.map(service.get("build")).get("args")).get("MODULE"));
-            ServiceSettings settings = ServiceSettings.of(ROOT.resolve(module).resolve("target").resolve(module + ".jar"));
-            for (String variable : ComposeProject.map(service.get("environment")).keySet()) {
-                if (!JVM_VARIABLES.contains(variable) && !settings.reads(variable)) {
-                    unknown.add(name + ": " + variable);
-                }
-            }
-        }
-        assertThat(unknown).as("environment variables that no property of the service binds").isEmpty();
-    }
-
-    @Test
-    void theSettingsCheckRecognisesMisspelledVariables() {
-        ServiceSettings wallet = ServiceSettings.of(ROOT.resolve("wallet-service/target/wallet-service.jar"));
-        assertThat(wallet.reads("CAIRN_WALLET_KEYS_PROTECTOR")).isTrue();
-        assertThat(wallet.reads("SPRING_DATA_REDIS_SENTINEL_NODES")).isTrue();
-        assertThat(wallet.reads("SPRING_DATASOURCE_URL")).isTrue();
-        assertThat(wallet.reads("CAIRN_WALLET_KEY_PROTECTOR")).isFalse();
-        assertThat(wallet.reads("SPRING_DATA_REDIS_SENTINEL_NODE")).isFalse();
-    }
-
-    @Test
     void imagesOfStoresArePinnedToAVersion() {
         project.services.forEach((name, service) -> {
             if (!project.isCairn(name)) {
@@ -197,9 +169,5 @@ class ComposeProjectTest {
         }
         Set<String> ignored = new LinkedHashSet<>(Files.readAllLines(ROOT.resolve(".dockerignore")));
         assertThat(ignored).contains("**/target/", ".cairn/", ".git/");
-    }
-
-    private List<String> cairnServices() {
-        return project.services.keySet().stream().filter(project::isCairn).toList();
     }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +31,7 @@ import org.testcontainers.containers.wait.strategy.Wait;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import dev.cairn.localcluster.process.Ports;
 
 /**
  * The compose project under Docker Compose, scaled as the deployment guide says: every replica
@@ -55,7 +55,7 @@ class ComposeStackIT {
 
     @BeforeAll
     static void start() throws IOException {
-        int port = freePort();
+        int port = Ports.free();
         compose = new ComposeContainer("cairn-it", new File(ROOT.resolve("compose/compose.yaml").toString()))
                 .withEnv(environment(port))
                 .withBuild(true)
@@ -96,14 +96,14 @@ class ComposeStackIT {
     @Test
     @Order(2)
     void aWalletSignsAfterAReplicaIsKilled() {
-        HttpResponse<String> created = post("/api/v1/wallets", token, "{\"name\":\"compose\",\"algorithm\":\"ED25519\",\"wordCount\":12}");
+        HttpResponse<String> created = post("/api/wallets", token, "{\"name\":\"compose\",\"algorithm\":\"ED25519\",\"wordCount\":12}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String address = JSON.readTree(created.body()).path("address").asString();
 
         ContainerState victim = compose.getContainerByServiceName("wallet-service-1").orElseThrow();
         DockerClientFactory.instance().client().killContainerCmd(victim.getContainerId()).exec();
         for (int i = 0; i < 20; i++) {
-            HttpResponse<String> signed = post("/api/v1/wallets/" + address + "/sign", token, "{\"data\":\"aGVsbG8=\"}");
+            HttpResponse<String> signed = post("/api/wallets/" + address + "/sign", token, "{\"data\":\"aGVsbG8=\"}");
             assertThat(signed.statusCode()).as("signature %d after the kill: %s", i, signed.body()).isEqualTo(200);
         }
     }
@@ -154,8 +154,8 @@ class ComposeStackIT {
             environment.put(name, value);
         }
         environment.put("CAIRN_HTTP_PORT", String.valueOf(port));
-        environment.put("CAIRN_HTTPS_PORT", String.valueOf(freePort()));
-        environment.put("POSTGRES_HOST_PORT", String.valueOf(freePort()));
+        environment.put("CAIRN_HTTPS_PORT", String.valueOf(Ports.free()));
+        environment.put("POSTGRES_HOST_PORT", String.valueOf(Ports.free()));
         return environment;
     }
 
@@ -179,12 +179,6 @@ class ComposeStackIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

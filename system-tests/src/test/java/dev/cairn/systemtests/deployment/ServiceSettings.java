@@ -39,6 +39,7 @@ public final class ServiceSettings {
     private final Set<String> exact = new HashSet<>();
     private final Set<String> prefixes = new HashSet<>();
     private final Set<String> cairnProperties = new java.util.TreeSet<>();
+    private final Map<String, String> cairnDefaults = new java.util.TreeMap<>();
 
     private ServiceSettings() {
     }
@@ -57,6 +58,11 @@ public final class ServiceSettings {
     /** Cairn's own properties ({@code cairn.*}) as declared in the configuration metadata. */
     public Set<String> cairnProperties() {
         return java.util.Collections.unmodifiableSet(cairnProperties);
+    }
+
+    /** The defaults the metadata gives for Cairn's own properties ({@code @DefaultValue}); a list's items joined by commas. */
+    public Map<String, String> cairnDefaults() {
+        return java.util.Collections.unmodifiableMap(cairnDefaults);
     }
 
     private static ServiceSettings load(Path bootJar) {
@@ -96,6 +102,11 @@ public final class ServiceSettings {
             exact.addAll(variables(name));
             if (name.startsWith("cairn.")) {
                 cairnProperties.add(name);
+                JsonNode value = property.path("defaultValue");
+                if (!value.isMissingNode() && !value.isNull()) {
+                    cairnDefaults.put(name, value.isArray() ? String.join(",", value.valueStream().map(JsonNode::asString).toList())
+                            : value.asString());
+                }
             }
             if (type.startsWith("java.util.Map") || type.startsWith("java.util.List") || type.startsWith("java.util.Set")
                     || type.endsWith("[]")) {
@@ -131,10 +142,13 @@ public final class ServiceSettings {
         return property.replace("-", "").replace('.', '_').replaceAll("\\[\\d+]", "").toUpperCase(Locale.ROOT);
     }
 
-    /** Both forms Spring binds: dashes dropped ({@code CAIRN_AUTH_JWKSURIS}) or as underscores ({@code CAIRN_AUTH_JWKS_URIS}). */
+    /**
+     * The one spelling Cairn uses for a property's variable, Spring's canonical form (dashes
+     * dropped: {@code CAIRN_AUTH_JWKSURIS}). Spring would also bind dashes written as underscores,
+     * which is why only this form is accepted here: a second spelling would creep in unseen.
+     */
     static Set<String> variables(String property) {
-        String legacy = property.replace('-', '_').replace('.', '_').replaceAll("\\[\\d+]", "").toUpperCase(Locale.ROOT);
-        return legacy.equals(variable(property)) ? Set.of(legacy) : Set.of(variable(property), legacy);
+        return Set.of(variable(property));
     }
 
     /** Lets a nested jar be read without closing the jar around it. */

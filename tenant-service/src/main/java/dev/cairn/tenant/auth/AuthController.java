@@ -1,17 +1,15 @@
 package dev.cairn.tenant.auth;
 
 import java.util.List;
-import java.util.UUID;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
 import dev.cairn.platform.auth.Caller;
-import dev.cairn.platform.problem.ApiException;
-import dev.cairn.tenant.organization.Organizations;
+import dev.cairn.tenant.organization.OrganizationService;
 import dev.cairn.tenant.user.User;
-import dev.cairn.tenant.user.Users;
+import dev.cairn.tenant.user.UserService;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
@@ -59,10 +57,10 @@ class AuthController {
     }
 
     private final AuthService auth;
-    private final Users users;
-    private final Organizations organizations;
+    private final UserService users;
+    private final OrganizationService organizations;
 
-    AuthController(AuthService auth, Users users, Organizations organizations) {
+    AuthController(AuthService auth, UserService users, OrganizationService organizations) {
         this.auth = auth;
         this.users = users;
         this.organizations = organizations;
@@ -95,8 +93,8 @@ class AuthController {
         if (caller.isService()) {
             return new Me("service", caller.subject(), null, null, caller.orgId(), null, List.of(), List.copyOf(caller.scopes()));
         }
-        User user = users.find(UUID.fromString(caller.subject())).orElseThrow(() -> ApiException.notFound("User"));
-        String organizationName = organizations.find(user.organizationId()).map(o -> o.name()).orElse(null);
+        User user = users.me(caller);
+        String organizationName = organizations.name(user.organizationId()).orElse(null);
         return new Me("user", user.id().toString(), user.email(), user.displayName(), user.organizationId().toString(), organizationName,
                 user.roles(), List.of());
     }

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import org.slf4j.Logger;
@@ -14,9 +13,8 @@ import org.slf4j.LoggerFactory;
 
 import dev.cairn.platform.problem.ApiException;
 import dev.cairn.tenant.principal.ServicePrincipal;
-import dev.cairn.tenant.principal.ServicePrincipals;
+import dev.cairn.tenant.principal.ServicePrincipalService;
 import dev.cairn.tenant.token.TokenIssuer;
-import dev.cairn.tenant.user.Passwords;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
@@ -38,13 +36,11 @@ class ServiceAuthController {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceAuthController.class);
 
-    private final ServicePrincipals principals;
-    private final Passwords passwords;
+    private final ServicePrincipalService principals;
     private final TokenIssuer issuer;
 
-    ServiceAuthController(ServicePrincipals principals, Passwords passwords, TokenIssuer issuer) {
+    ServiceAuthController(ServicePrincipalService principals, TokenIssuer issuer) {
         this.principals = principals;
-        this.passwords = passwords;
         this.issuer = issuer;
     }
 
@@ -72,15 +68,8 @@ class ServiceAuthController {
         if (clientId == null || clientSecret == null) {
             throw invalidClient(basic);
         }
-        Optional<ServicePrincipal> found = principals.findByClientId(clientId);
-        if (found.isEmpty()) {
-            passwords.burn();
-            throw invalidClient(basic);
-        }
-        ServicePrincipal principal = found.get();
-        if (!passwords.matches(clientSecret, principal.secretHash()) || !principal.active()) {
-            throw invalidClient(basic);
-        }
+        boolean viaBasic = basic;
+        ServicePrincipal principal = principals.authenticate(clientId, clientSecret).orElseThrow(() -> invalidClient(viaBasic));
         Set<String> scopes = new LinkedHashSet<>(principal.scopes());
         String requested = single(form, "scope");
         if (requested != null && !requested.isBlank()) {

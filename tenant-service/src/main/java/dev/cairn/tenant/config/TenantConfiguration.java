@@ -82,8 +82,8 @@ class TenantConfiguration {
             }
         }
         if (encoded == null || encoded.isBlank()) {
-            throw new IllegalStateException("No key-encryption key: set CAIRN_TENANT_KEY_ENCRYPTION_KEY (base64 of 32 random bytes, "
-                    + "e.g. from 'openssl rand -base64 32') or CAIRN_TENANT_KEY_ENCRYPTION_KEY_FILE");
+            throw new IllegalStateException("No key-encryption key: set CAIRN_TENANT_KEYENCRYPTIONKEY (base64 of 32 random bytes, "
+                    + "e.g. from 'openssl rand -base64 32') or CAIRN_TENANT_KEYENCRYPTIONKEYFILE");
         }
         byte[] key;
         try {

@@ -4,45 +4,43 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings of the tenant service ({@code cairn.tenant.*}).
  *
  * @param keyEncryptionKey   base64 of 32 random bytes that encrypt the token signing keys at rest
- *                           ({@code CAIRN_TENANT_KEY_ENCRYPTION_KEY}); required, never generated
+ *                           ({@code CAIRN_TENANT_KEYENCRYPTIONKEY}); required, never generated
  * @param keyEncryptionKeyFile the same, read from a file (Docker/Kubernetes secrets)
  * @param tokens             token lifetimes and signing-key rotation
  * @param login              failed-login throttling
  * @param servicePrincipals  Cairn's own services, provisioned at start
  */
+@Validated
 @ConfigurationProperties("cairn.tenant")
-public record TenantProperties(String keyEncryptionKey, Path keyEncryptionKeyFile, Tokens tokens, Login login,
-        List<ProvisionedPrincipal> servicePrincipals) {
+public record TenantProperties(String keyEncryptionKey, Path keyEncryptionKeyFile, @DefaultValue @Valid Tokens tokens,
+        @DefaultValue @Valid Login login, @DefaultValue List<ProvisionedPrincipal> servicePrincipals) {
 
     public TenantProperties {
-        tokens = tokens == null ? new Tokens(null, null, null, null, null) : tokens;
-        login = login == null ? new Login(null, null, null, null, null) : login;
-        servicePrincipals = servicePrincipals == null ? List.of() : List.copyOf(servicePrincipals);
+        servicePrincipals = List.copyOf(servicePrincipals);
     }
 
     /**
-     * @param accessLifetime        lifetime of user and service access tokens (default 15 min)
-     * @param refreshLifetime       lifetime of a refresh token (default 14 days)
-     * @param keyRotationPeriod     a signing key is replaced when older than this (default 30 days)
+     * @param accessLifetime        lifetime of user and service access tokens
+     * @param refreshLifetime       lifetime of a refresh token
+     * @param keyRotationPeriod     a signing key is replaced when older than this
      * @param keyOverlap            a new key is published this long before it signs, so that
-     *                              every verifier's JWKS cache has it in time (default 10 min)
+     *                              every verifier's JWKS cache has it in time
      * @param keyRefreshInterval    how often replicas reload the keys from the database
      */
-    public record Tokens(Duration accessLifetime, Duration refreshLifetime, Duration keyRotationPeriod, Duration keyOverlap,
-            Duration keyRefreshInterval) {
-        public Tokens {
-            accessLifetime = accessLifetime == null ? Duration.ofMinutes(15) : accessLifetime;
-            refreshLifetime = refreshLifetime == null ? Duration.ofDays(14) : refreshLifetime;
-            keyRotationPeriod = keyRotationPeriod == null ? Duration.ofDays(30) : keyRotationPeriod;
-            keyOverlap = keyOverlap == null ? Duration.ofMinutes(10) : keyOverlap;
-            keyRefreshInterval = keyRefreshInterval == null ? Duration.ofSeconds(30) : keyRefreshInterval;
-        }
+    public record Tokens(@DefaultValue("15m") Duration accessLifetime, @DefaultValue("14d") Duration refreshLifetime,
+            @DefaultValue("30d") Duration keyRotationPeriod, @DefaultValue("10m") Duration keyOverlap,
+            @DefaultValue("30s") Duration keyRefreshInterval) {
     }
 
     public enum OnFailure { DENY, ALLOW }
@@ -52,16 +50,10 @@ public record TenantProperties(String keyEncryptionKey, Path keyEncryptionKeyFil
      * @param firstLock          lock after the first failure past the free ones; doubles each time
      * @param maxLock            longest lock
      * @param window             failures older than this are forgotten
-     * @param onCounterFailure   when Redis cannot count: {@code deny} (503, default) or {@code allow}
+     * @param onCounterFailure   when Redis cannot count: {@code deny} (503) or {@code allow}
      */
-    public record Login(Integer freeAttempts, Duration firstLock, Duration maxLock, Duration window, OnFailure onCounterFailure) {
-        public Login {
-            freeAttempts = freeAttempts == null ? 5 : freeAttempts;
-            firstLock = firstLock == null ? Duration.ofSeconds(30) : firstLock;
-            maxLock = maxLock == null ? Duration.ofMinutes(15) : maxLock;
-            window = window == null ? Duration.ofMinutes(30) : window;
-            onCounterFailure = onCounterFailure == null ? OnFailure.DENY : onCounterFailure;
-        }
+    public record Login(@DefaultValue("5") @Min(0) int freeAttempts, @DefaultValue("30s") Duration firstLock, @DefaultValue("15m") Duration maxLock,
+            @DefaultValue("30m") Duration window, @DefaultValue("deny") OnFailure onCounterFailure) {
     }
 
     /**

@@ -13,9 +13,8 @@ import jakarta.validation.constraints.Size;
 
 import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
-import dev.cairn.platform.problem.ApiException;
 import dev.cairn.tenant.user.Passwords;
-import dev.cairn.tenant.web.PageResponse;
+import dev.cairn.platform.web.Page;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -59,11 +58,9 @@ class OrganizationController {
     }
 
     private final OrganizationService service;
-    private final Organizations organizations;
 
-    OrganizationController(OrganizationService service, Organizations organizations) {
+    OrganizationController(OrganizationService service) {
         this.service = service;
-        this.organizations = organizations;
     }
 
     @PostMapping("/bootstrap")
@@ -75,17 +72,13 @@ class OrganizationController {
 
     @GetMapping("/organization")
     OrganizationView mine(Caller caller) {
-        Access.requireUser(caller);
-        return organizations.find(UUID.fromString(caller.orgId())).map(OrganizationView::of)
-                .orElseThrow(() -> ApiException.notFound("Organisation"));
+        return OrganizationView.of(service.mine(caller));
     }
 
     @GetMapping("/organizations")
-    PageResponse<OrganizationView> list(Caller caller, @RequestParam(defaultValue = "0") @Min(0) int page,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(PageResponse.MAX_SIZE) int size) {
-        Access.requireSystemAdmin(caller);
-        List<OrganizationView> items = organizations.page(page * size, size).stream().map(OrganizationView::of).toList();
-        return new PageResponse<>(items, page, size, organizations.count());
+    Page<OrganizationView> list(Caller caller, @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(Page.MAX_SIZE) int size) {
+        return service.list(caller, page, size).map(OrganizationView::of);
     }
 
     @PostMapping("/organizations")
@@ -98,10 +91,7 @@ class OrganizationController {
 
     @GetMapping("/organizations/{id}")
     OrganizationView get(Caller caller, @PathVariable UUID id) {
-        if (!caller.isSystemAdmin() && !caller.belongsTo(id.toString())) {
-            throw ApiException.notFound("Organisation " + id);
-        }
-        return organizations.find(id).map(OrganizationView::of).orElseThrow(() -> ApiException.notFound("Organisation " + id));
+        return OrganizationView.of(service.get(caller, id));
     }
 
     private static CreatedView view(OrganizationService.Created created) {

@@ -3,10 +3,13 @@ package dev.cairn.tenant.organization;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
+import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
 import dev.cairn.platform.problem.ApiException;
+import dev.cairn.platform.web.Page;
 import dev.cairn.tenant.user.Passwords;
 import dev.cairn.tenant.user.User;
 import dev.cairn.tenant.user.Users;
@@ -71,6 +74,31 @@ public class OrganizationService {
             throw ApiException.conflict("organization-exists", "An organisation with this name or an account with this email exists already");
         }
         return new Created(organization, admin);
+    }
+
+    /** The caller's own organisation. */
+    public Organization mine(Caller caller) {
+        Access.requireUser(caller);
+        return organizations.find(UUID.fromString(caller.orgId())).orElseThrow(() -> ApiException.notFound("Organisation"));
+    }
+
+    /** Every organisation of the installation, a page at a time (SystemAdmin only). */
+    public Page<Organization> list(Caller caller, int page, int size) {
+        Access.requireSystemAdmin(caller);
+        return new Page<>(organizations.page(page * size, size), page, size, organizations.count());
+    }
+
+    /** An organisation: the caller's own, or any for a SystemAdmin; to anyone else it does not exist. */
+    public Organization get(Caller caller, UUID id) {
+        if (!caller.isSystemAdmin() && !caller.belongsTo(id.toString())) {
+            throw ApiException.notFound("Organisation " + id);
+        }
+        return organizations.find(id).orElseThrow(() -> ApiException.notFound("Organisation " + id));
+    }
+
+    /** An organisation's name, when it exists. */
+    public Optional<String> name(UUID id) {
+        return organizations.find(id).map(Organization::name);
     }
 
     private static ApiException alreadyBootstrapped() {

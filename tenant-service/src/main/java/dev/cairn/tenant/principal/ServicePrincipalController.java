@@ -11,9 +11,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Size;
 
-import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
-import dev.cairn.tenant.web.PageResponse;
+import dev.cairn.platform.web.Page;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -49,11 +48,9 @@ class ServicePrincipalController {
     }
 
     private final ServicePrincipalService service;
-    private final ServicePrincipals principals;
 
-    ServicePrincipalController(ServicePrincipalService service, ServicePrincipals principals) {
+    ServicePrincipalController(ServicePrincipalService service) {
         this.service = service;
-        this.principals = principals;
     }
 
     @PostMapping
@@ -62,12 +59,9 @@ class ServicePrincipalController {
     }
 
     @GetMapping
-    PageResponse<PrincipalView> list(Caller caller, @RequestParam(defaultValue = "0") @Min(0) int page,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(PageResponse.MAX_SIZE) int size) {
-        Access.requireAdministrator(caller);
-        UUID organization = UUID.fromString(caller.orgId());
-        return new PageResponse<>(principals.page(organization, page * size, size).stream().map(PrincipalView::of).toList(), page, size,
-                principals.count(organization));
+    Page<PrincipalView> list(Caller caller, @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(Page.MAX_SIZE) int size) {
+        return service.list(caller, page, size).map(PrincipalView::of);
     }
 
     @GetMapping("/{id}")

@@ -5,12 +5,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
 import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
+import dev.cairn.platform.web.Page;
 import dev.cairn.platform.problem.ApiException;
 import dev.cairn.tenant.user.Passwords;
 
@@ -51,6 +53,27 @@ public class ServicePrincipalService {
                 name, passwords.hash(secret), granted, false, "active", now, now);
         principals.insert(principal);
         return new WithSecret(principal, secret);
+    }
+
+    /** The service principals of the caller's organisation, a page at a time (administrators). */
+    public Page<ServicePrincipal> list(Caller caller, int page, int size) {
+        Access.requireAdministrator(caller);
+        UUID organization = UUID.fromString(caller.orgId());
+        return new Page<>(principals.page(organization, page * size, size), page, size, principals.count(organization));
+    }
+
+    /**
+     * The active principal whose client id and secret these are; empty otherwise. An unknown
+     * client id costs the same time as a wrong secret, so that neither can be told from the other.
+     */
+    public Optional<ServicePrincipal> authenticate(String clientId, String clientSecret) {
+        Optional<ServicePrincipal> found = principals.findByClientId(clientId);
+        if (found.isEmpty()) {
+            passwords.burn();
+            return Optional.empty();
+        }
+        ServicePrincipal principal = found.get();
+        return passwords.matches(clientSecret, principal.secretHash()) && principal.active() ? found : Optional.empty();
     }
 
     public ServicePrincipal get(Caller caller, UUID id) {

@@ -12,9 +12,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Size;
 
-import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
-import dev.cairn.tenant.web.PageResponse;
+import dev.cairn.platform.web.Page;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -57,11 +56,9 @@ class UserController {
     }
 
     private final UserService service;
-    private final Users users;
 
-    UserController(UserService service, Users users) {
+    UserController(UserService service) {
         this.service = service;
-        this.users = users;
     }
 
     @PostMapping
@@ -71,12 +68,9 @@ class UserController {
     }
 
     @GetMapping
-    PageResponse<UserView> list(Caller caller, @RequestParam(defaultValue = "0") @Min(0) int page,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(PageResponse.MAX_SIZE) int size) {
-        Access.requireUser(caller);
-        UUID organization = UUID.fromString(caller.orgId());
-        return new PageResponse<>(users.page(organization, page * size, size).stream().map(UserView::of).toList(), page, size,
-                users.count(organization));
+    Page<UserView> list(Caller caller, @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(Page.MAX_SIZE) int size) {
+        return service.list(caller, page, size).map(UserView::of);
     }
 
     @GetMapping("/{id}")

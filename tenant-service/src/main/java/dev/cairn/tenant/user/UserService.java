@@ -10,6 +10,7 @@ import java.util.UUID;
 import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
 import dev.cairn.platform.auth.RevocationList;
+import dev.cairn.platform.web.Page;
 import dev.cairn.platform.problem.ApiException;
 import dev.cairn.tenant.auth.RefreshTokens;
 
@@ -57,6 +58,18 @@ public class UserService {
             throw ApiException.conflict("email-unavailable", "This email cannot be used for a new account");
         }
         return user;
+    }
+
+    /** The users of the caller's organisation, a page at a time. */
+    public Page<User> list(Caller caller, int page, int size) {
+        Access.requireUser(caller);
+        UUID organization = UUID.fromString(caller.orgId());
+        return new Page<>(users.page(organization, page * size, size), page, size, users.count(organization));
+    }
+
+    /** The caller's own account, with the name of its organisation. */
+    public User me(Caller caller) {
+        return users.find(UUID.fromString(caller.subject())).orElseThrow(() -> ApiException.notFound("User"));
     }
 
     /** A user of the caller's organisation: any member may look up colleagues. */

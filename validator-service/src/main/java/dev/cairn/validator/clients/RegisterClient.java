@@ -14,9 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.stereotype.Component;
 
 import dev.cairn.ledger.SealingKeys;
-import dev.cairn.ledger.ObjectIds;
 import dev.cairn.platform.auth.ServiceTokenClient;
-import dev.cairn.platform.problem.ApiException;
 import dev.cairn.platform.http.ServiceHttp;
 import dev.cairn.validator.config.ValidatorProperties;
 
@@ -40,18 +38,6 @@ public class RegisterClient {
     }
 
     private static final Duration KNOWN_FOR = Duration.ofSeconds(5);
-    /** Whether the text has the form of a register id (32 lower-case hex digits). */
-    public static boolean isRegisterId(String text) {
-        return ObjectIds.isValid(text);
-    }
-
-    /** @throws ApiException 400 {@code invalid-register-id} when the text is not a register id */
-    public static void requireRegisterId(String text) {
-        if (!isRegisterId(text)) {
-            throw ApiException.badRequest("invalid-register-id", "A register id is 32 lower-case hex digits");
-        }
-    }
-
     private record Cached(Optional<RegisterInfo> info, Instant until) {
     }
 
@@ -116,18 +102,16 @@ public class RegisterClient {
 
     /** A sealed transaction, as signed, if the register holds it. */
     public Optional<JsonNode> transaction(String id, String txId) {
-        ServiceHttp.Answer answer = http.get("/api/registers/" + id + "/transactions/" + txId);
-        if (answer.status() == 404) {
-            return Optional.empty();
-        }
-        if (!answer.ok()) {
-            throw new ServiceHttp.UnreachableException("register-service answered " + answer.status() + " reading a transaction", null);
-        }
-        return Optional.of(answer.body().path("transaction"));
+        return sealed(id, txId).map(found -> found.path("transaction"));
     }
 
     /** The height at which the register sealed this transaction, if it did. */
     public Optional<Long> sealedHeight(String id, String txId) {
+        return sealed(id, txId).map(found -> found.path("height").asLong());
+    }
+
+    /** The register's view of a sealed transaction (height and the transaction), if it holds it. */
+    private Optional<JsonNode> sealed(String id, String txId) {
         ServiceHttp.Answer answer = http.get("/api/registers/" + id + "/transactions/" + txId);
         if (answer.status() == 404) {
             return Optional.empty();
@@ -135,7 +119,7 @@ public class RegisterClient {
         if (!answer.ok()) {
             throw new ServiceHttp.UnreachableException("register-service answered " + answer.status() + " reading a transaction", null);
         }
-        return Optional.of(answer.body().path("height").asLong());
+        return Optional.of(answer.body());
     }
 
     /** The sealing keys in force for the register's next docket, or empty before genesis. */

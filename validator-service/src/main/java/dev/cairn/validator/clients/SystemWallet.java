@@ -157,7 +157,7 @@ public class SystemWallet {
 
     private Wallet fetch(int generation, Instant createdAt) {
         String name = generation == 1 ? settings.name() : settings.name() + "-" + generation;
-        ServiceHttp.Answer answer = http.put("/api/v1/wallets/system/" + name, Map.of("algorithm", settings.algorithm()));
+        ServiceHttp.Answer answer = http.put("/api/wallets/system/" + name, Map.of("algorithm", settings.algorithm()));
         if (!answer.ok()) {
             throw new ServiceHttp.UnreachableException("wallet-service answered " + answer.status() + " for the system wallet " + name + ": "
                     + answer.body().path("detail").asString(""), null);
@@ -177,7 +177,7 @@ public class SystemWallet {
      * @return null when the wallet cannot open it (not made for it, or altered)
      */
     public byte[] decrypt(Wallet wallet, String ciphertext) {
-        ServiceHttp.Answer answer = http.post("/api/v1/wallets/" + wallet.address() + "/decrypt", Map.of("ciphertext", ciphertext));
+        ServiceHttp.Answer answer = http.post("/api/wallets/" + wallet.address() + "/decrypt", Map.of("ciphertext", ciphertext));
         if (answer.status() == 400) {
             return null;
         }
@@ -194,7 +194,7 @@ public class SystemWallet {
 
     /** A ledger signature {@code {algorithm, publicKey, value}} by {@code wallet} over the 32 bytes of a hash. */
     public ObjectNode sign(Wallet wallet, String hash) {
-        ServiceHttp.Answer answer = http.post("/api/v1/wallets/" + wallet.address() + "/sign",
+        ServiceHttp.Answer answer = http.post("/api/wallets/" + wallet.address() + "/sign",
                 Map.of("data", Base64.getEncoder().encodeToString(LedgerHashes.bytes(hash))));
         if (!answer.ok()) {
             throw new ServiceHttp.UnreachableException("wallet-service answered " + answer.status() + " signing: "

@@ -3,7 +3,6 @@ package dev.cairn.validator.mempool;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,21 +20,19 @@ import org.springframework.stereotype.Service;
 
 import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
-import dev.cairn.ledger.crypto.LedgerAddress;
-import dev.cairn.ledger.CanonicalJson;
 import dev.cairn.ledger.LedgerHashes;
 import dev.cairn.ledger.RuleException;
 import dev.cairn.ledger.SealingKeys;
-import dev.cairn.ledger.TransactionRules;
 import dev.cairn.platform.workflow.StepTransaction;
 import dev.cairn.platform.problem.ApiException;
 import dev.cairn.validator.clients.RegisterClient;
 import dev.cairn.validator.config.ValidatorProperties;
+import dev.cairn.platform.web.Ids;
 
 /**
  * Accepting transactions into the mempool. Before anything is stored a transaction must pass
- * the checks that need nothing but the transaction and its register: size, shape, txId,
- * signature, the sender being the signing key's address, timing, the register (which the caller
+ * the checks of the record itself ({@link TransactionChecks}: size, shape, txId, signature, the
+ * sender being the signing key's address, timing), then those that need its register (which the caller
  * must be allowed to write to, and which must be sealed here: a read-only replica of another
  * installation's register is refused), the previous transaction, and no second successor of it.
  * The validator checks timing, register and previous transaction again before sealing.
@@ -220,7 +217,7 @@ public class Submissions {
         if (!LedgerHashes.isHash(txId)) {
             throw ApiException.badRequest("invalid-transaction-id", "A transaction id is 64 lower-case hex digits");
         }
-        RegisterClient.requireRegisterId(registerId);
+        Ids.require(registerId, "register");
         RegisterClient.RegisterInfo register = registers.register(registerId).orElseThrow(() -> ApiException.notFound("register"));
         Access.requireActingFor(caller, register.organizationId(), SUBMIT_SCOPE, "register");
         return mempool.find(txId).filter(e -> e.registerId().equals(registerId)).map(Status::of)
@@ -233,36 +230,9 @@ public class Submissions {
 
     /** The checks of the record itself and of the caller's access, made for known transactions too. */
     private Candidate checkRecord(Caller caller, JsonNode tx) {
-        if (!tx.isObject()) {
-            throw ApiException.badRequest("invalid-transaction", "A transaction is a JSON object");
-        }
-        String raw;
-        try {
-            raw = CanonicalJson.string(tx);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid-transaction", "The transaction has no canonical form (RFC 8785): " + e.getMessage());
-        }
-        if (raw.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > properties.maxTransactionBytes()) {
-            throw ApiException.badRequest("transaction-too-large", "A transaction is at most " + properties.maxTransactionBytes()
-                    + " bytes as canonical JSON");
-        }
-        String registerId = tx.path("registerId").asString("");
-        if (!RegisterClient.isRegisterId(registerId)) {
-            throw ApiException.badRequest("invalid-transaction", "registerId must be a register id (32 lower-case hex digits)");
-        }
-        String problem = TransactionRules.problem(tx, registerId);
-        if (problem != null) {
-            throw ApiException.badRequest("invalid-transaction", problem);
-        }
+        String raw = TransactionChecks.record(tx, properties.maxTransactionBytes());
+        String registerId = tx.path("registerId").stringValue();
         String txId = tx.path("txId").stringValue();
-        if ("genesis".equals(tx.path("type").stringValue())) {
-            throw ApiException.badRequest("invalid-transaction", "Genesis transactions are made by the validators themselves");
-        }
-        JsonNode signature = tx.path("signature");
-        byte[] publicKey = Base64.getDecoder().decode(signature.path("publicKey").stringValue());
-        if (!LedgerAddress.matches(tx.path("sender").stringValue(), signature.path("algorithm").stringValue(), publicKey)) {
-            throw ApiException.badRequest("sender-not-signer", "sender must be the address of the key that signed the transaction");
-        }
         RegisterClient.RegisterInfo register = registers.register(registerId).orElseThrow(() -> ApiException.notFound("register"));
         Access.requireActingFor(caller, register.organizationId(), SUBMIT_SCOPE, "register");
         if (register.replica()) {
@@ -299,15 +269,8 @@ public class Submissions {
         JsonNode tx = candidate.tx();
         String registerId = candidate.accepted().registerId();
         String previous = candidate.accepted().previousTxId();
-        Instant timestamp = Instant.parse(tx.path("timestamp").stringValue());
-        Instant now = clock.instant();
-        if (timestamp.isAfter(now.plus(properties.maxClockSkew()))) {
-            throw ApiException.badRequest("timestamp-in-future", "The transaction's timestamp is more than " + human(properties.maxClockSkew())
-                    + " ahead of the validator's clock");
-        }
-        if (timestamp.isBefore(now.minus(properties.maxAge()))) {
-            throw ApiException.badRequest("transaction-expired", "The transaction is older than " + human(properties.maxAge()));
-        }
+        TransactionChecks.timing(Instant.parse(tx.path("timestamp").stringValue()), clock.instant(), properties.maxClockSkew(),
+                properties.maxAge());
         boolean workflow = StepTransaction.isWorkflowStep(tx);
         JsonNode previousTx = null;
         if (previous != null) {
@@ -351,10 +314,5 @@ public class Submissions {
             return registers.sealedHeight(registerId, previous).map(h -> tools.jackson.databind.node.NullNode.getInstance());
         }
         return registers.transaction(registerId, previous);
-    }
-
-    /** 24h, 30s, 0.1s: a duration as people write it. */
-    public static String human(java.time.Duration duration) {
-        return duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 }

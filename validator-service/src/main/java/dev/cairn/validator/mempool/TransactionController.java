@@ -26,7 +26,7 @@ import dev.cairn.validator.config.ValidatorProperties;
  * {@code validator:submit}, may submit.
  */
 @RestController
-@RequestMapping("/api/v1/transactions")
+@RequestMapping({"/api/transactions", "/api/v1/transactions"})
 class TransactionController {
 
     record BatchView(List<Submissions.Status> items, int stored) {
@@ -44,7 +44,7 @@ class TransactionController {
     ResponseEntity<Submissions.Status> submit(Caller caller, @RequestBody JsonNode transaction) {
         Submissions.Outcome outcome = submissions.submit(caller, transaction);
         Submissions.Status status = outcome.status();
-        URI location = URI.create("/api/v1/transactions/" + status.registerId() + "/" + status.txId());
+        URI location = URI.create("/api/transactions/" + status.registerId() + "/" + status.txId());
         return ResponseEntity.status(outcome.stored() ? HttpStatus.ACCEPTED : HttpStatus.OK).location(location).body(status);
     }
 

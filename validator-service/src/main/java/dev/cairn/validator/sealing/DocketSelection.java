@@ -16,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.cairn.ledger.RuleException;
 import dev.cairn.ledger.SealingKeys;
 import dev.cairn.validator.mempool.Mempool;
-import dev.cairn.validator.mempool.Submissions;
+import dev.cairn.validator.mempool.TransactionChecks;
 
 /**
  * Which of a register's pending transactions go into its next docket, in arrival order: as many
@@ -70,7 +70,7 @@ final class DocketSelection {
             JsonNode tx = json.readTree(entry.raw());
             Instant timestamp = Instant.parse(tx.path("timestamp").stringValue());
             if (timestamp.isBefore(now.minus(limits.maxAge()))) {
-                refusals.add(new Refusal(entry, "expired: older than " + Submissions.human(limits.maxAge()) + " before it could be sealed"));
+                refusals.add(new Refusal(entry, "expired: older than " + TransactionChecks.human(limits.maxAge()) + " before it could be sealed"));
                 continue;
             }
             String previousTxId = entry.previousTxId();

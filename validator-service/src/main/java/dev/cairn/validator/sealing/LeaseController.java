@@ -10,7 +10,7 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.cairn.platform.auth.Access;
 import dev.cairn.platform.auth.Caller;
 import dev.cairn.platform.lease.Leases;
-import dev.cairn.validator.clients.RegisterClient;
+import dev.cairn.platform.web.Ids;
 
 /** Which validator replica leads which register: for operators (SystemAdmin). */
 @RestController
@@ -26,11 +26,11 @@ class LeaseController {
         this.leases = leases;
     }
 
-    @GetMapping("/api/v1/validator/leases")
+    @GetMapping({"/api/validator/leases", "/api/v1/validator/leases"})
     List<LeaseView> leases(Caller caller, @RequestParam(required = false) String registerId) {
         Access.requireSystemAdmin(caller);
         if (registerId != null) {
-            RegisterClient.requireRegisterId(registerId);
+            Ids.require(registerId, "register");
         }
         return leases.stored(registerId).stream().map(l -> new LeaseView(l.key(), l.holder(), l.epoch(), l.expiresAt(), l.takenAt())).toList();
     }

@@ -21,6 +21,7 @@ import dev.cairn.platform.problem.ApiException;
 import dev.cairn.validator.clients.RegisterClient;
 import dev.cairn.validator.clients.SystemWallet;
 import dev.cairn.validator.mempool.Submissions;
+import dev.cairn.platform.web.Ids;
 
 /**
  * The validators' sealing keys, for operators (SystemAdmin): list them (the answer is a key file
@@ -58,14 +59,14 @@ class SealingKeyController {
         this.clock = clock;
     }
 
-    @GetMapping("/api/v1/validator/sealing-keys")
+    @GetMapping({"/api/validator/sealing-keys", "/api/v1/validator/sealing-keys"})
     KeysView keys(Caller caller) {
         Access.requireSystemAdmin(caller);
         return new KeysView(wallet.listed().stream().map(KeyView::of).toList());
     }
 
     /** A new generation: the key new registers pin, and the one registers rotate onto. */
-    @PostMapping("/api/v1/validator/sealing-keys")
+    @PostMapping({"/api/validator/sealing-keys", "/api/v1/validator/sealing-keys"})
     ResponseEntity<KeyView> create(Caller caller) {
         Access.requireSystemAdmin(caller);
         return ResponseEntity.status(HttpStatus.CREATED).body(KeyView.of(wallet.createGeneration()));
@@ -76,10 +77,10 @@ class SealingKeyController {
      * other key, signed by the newest key of ours the register trusts. Once sealed, dockets are
      * signed with the new key, and the retired ones are refused from the next height on.
      */
-    @PostMapping("/api/v1/validator/registers/{id}/sealing-keys/rotate")
+    @PostMapping({"/api/validator/registers/{id}/sealing-keys/rotate", "/api/v1/validator/registers/{id}/sealing-keys/rotate"})
     ResponseEntity<RotationView> rotate(Caller caller, @PathVariable String id) {
         Access.requireSystemAdmin(caller);
-        RegisterClient.requireRegisterId(id);
+        Ids.require(id, "register");
         registers.register(id).orElseThrow(() -> ApiException.notFound("register"));
         SealingKeys keys = registers.sealingKeys(id).orElseThrow(() -> ApiException.conflict("awaiting-genesis",
                 "The register's genesis docket is not sealed yet"));

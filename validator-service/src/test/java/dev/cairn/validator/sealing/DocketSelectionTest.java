@@ -114,4 +114,37 @@ class DocketSelectionTest {
         assertThat(chosen.keysAfter().keys()).hasSize(2);
         assertThat(chosen.refusals()).singleElement().satisfies(r -> assertThat(r.entry()).isEqualTo(emptying));
     }
+
+    @Test
+    void nothingPendingMakesAnEmptyChoice() {
+        DocketSelection.Chosen chosen = choose(List.of(), false, List.of());
+        assertThat(chosen.ids()).isEmpty();
+        assertThat(chosen.transactions()).isEmpty();
+        assertThat(chosen.refusals()).isEmpty();
+        assertThat(chosen.full()).isFalse();
+        assertThat(chosen.keysAfter()).isEqualTo(keys);
+    }
+
+    @Test
+    void aTransactionExactlyAsOldAsTheLimitIsStillSealed() {
+        Mempool.Entry edge = entry("edge", null, NOW.minus(Duration.ofHours(24)), 0);
+        Mempool.Entry past = entry("past", null, NOW.minus(Duration.ofHours(24)).minusMillis(1), 0);
+        DocketSelection.Chosen chosen = choose(List.of(edge, past), false, List.of());
+        assertThat(chosen.ids()).containsExactly("edge");
+        assertThat(chosen.refusals()).extracting(DocketSelection.Refusal::entry).containsExactly(past);
+    }
+
+    @Test
+    void aPreviousTransactionTheMempoolHasSealedIsFollowedAtOnce() {
+        previous.put("s", decided("s", Mempool.SEALED));
+        assertThat(choose(List.of(entry("b", "s")), false, List.of()).ids()).as("sealed already: nothing to wait for").containsExactly("b");
+    }
+
+    @Test
+    void aSuccessorListedBeforeItsPreviousTransactionWaitsForTheNextDocket() {
+        previous.put("a", entry("a", null));
+        DocketSelection.Chosen chosen = choose(List.of(entry("b", "a"), entry("a", null)), false, List.of());
+        assertThat(chosen.ids()).as("never before the transaction it follows").containsExactly("a");
+        assertThat(chosen.refusals()).isEmpty();
+    }
 }

@@ -33,7 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Binary fields (keys, data, signatures, ciphertexts) are standard base64. */
 @RestController
-@RequestMapping("/api/v1/wallets")
+@RequestMapping({"/api/wallets", "/api/v1/wallets"})
 class WalletController {
 
     static final int MAX_PAGE = 200;

@@ -89,6 +89,11 @@ public class WalletRepository {
                 .param("old", before.wrappedDataKey()).update() == 1;
     }
 
+    public long countUnderOtherVersions(String protector, String currentVersion) {
+        return jdbc.sql("SELECT count(*) FROM wallets WHERE key_protector = :protector AND key_version <> :version")
+                .param("protector", protector).param("version", currentVersion).query(Long.class).single();
+    }
+
     public long countByKeyVersion(String protector, String version) {
         return jdbc.sql("SELECT count(*) FROM wallets WHERE key_protector = :protector AND key_version = :version")
                 .param("protector", protector).param("version", version).query(Long.class).single();

@@ -55,21 +55,21 @@ class TwoReplicasIT {
     @Test
     void createOnOneSignOnTheOtherDeleteSeenEverywhere() {
         String alice = JWKS.userToken("alice-" + UUID.randomUUID(), UUID.randomUUID().toString());
-        HttpResponse<String> created = call(first, "POST", "/api/v1/wallets", alice, "{\"name\":\"shared\",\"algorithm\":\"ED25519\"}");
+        HttpResponse<String> created = call(first, "POST", "/api/wallets", alice, "{\"name\":\"shared\",\"algorithm\":\"ED25519\"}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String address = WalletApiSupport.JSON.readTree(created.body()).get("address").asString();
-        String sign = "/api/v1/wallets/" + address + "/sign";
+        String sign = "/api/wallets/" + address + "/sign";
         assertThat(call(second, "POST", sign, alice, "{\"data\":\"aGVsbG8=\"}").statusCode()).isEqualTo(200);
         assertThat(call(first, "POST", sign, alice, "{\"data\":\"aGVsbG8=\"}").statusCode()).isEqualTo(200);
 
-        assertThat(call(first, "DELETE", "/api/v1/wallets/" + address, alice, null).statusCode()).isEqualTo(204);
+        assertThat(call(first, "DELETE", "/api/wallets/" + address, alice, null).statusCode()).isEqualTo(204);
         await().atMost(Duration.ofSeconds(2)).until(() -> call(second, "POST", sign, alice, "{\"data\":\"aGVsbG8=\"}").statusCode() == 404);
     }
 
     @Test
     void replicasAskingForAServicesSystemWalletAtOnceAllGetTheSameOne() throws Exception {
         String service = JWKS.serviceToken("validator-" + UUID.randomUUID(), null, "wallet:sign wallet:system");
-        String path = "/api/v1/wallets/system/validator";
+        String path = "/api/wallets/system/validator";
         java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
         List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> asked = new java.util.ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -93,13 +93,13 @@ class TwoReplicasIT {
         }
         assertThat(addresses).hasSize(1);
         String address = addresses.iterator().next();
-        assertThat(call(second, "POST", "/api/v1/wallets/" + address + "/sign", service, "{\"data\":\"aGVsbG8=\"}").statusCode()).isEqualTo(200);
+        assertThat(call(second, "POST", "/api/wallets/" + address + "/sign", service, "{\"data\":\"aGVsbG8=\"}").statusCode()).isEqualTo(200);
 
         String user = JWKS.userToken("mallory-" + UUID.randomUUID(), UUID.randomUUID().toString());
         assertThat(call(first, "PUT", path, user, "{\"algorithm\":\"ED25519\"}").statusCode()).isEqualTo(403);
         String withoutScope = JWKS.serviceToken("other-" + UUID.randomUUID(), null, "wallet:sign");
         assertThat(call(first, "PUT", path, withoutScope, "{\"algorithm\":\"ED25519\"}").statusCode()).isEqualTo(403);
-        assertThat(call(first, "PUT", "/api/v1/wallets/system/Not%20A%20Name", service, "{\"algorithm\":\"ED25519\"}").statusCode())
+        assertThat(call(first, "PUT", "/api/wallets/system/Not%20A%20Name", service, "{\"algorithm\":\"ED25519\"}").statusCode())
                 .isEqualTo(400);
     }
 

@@ -68,13 +68,13 @@ abstract class WalletApiSupport {
 
     /** Creates a wallet and returns the response body. */
     JsonNode create(String token, String algorithm) {
-        HttpResponse<String> response = post("/api/v1/wallets", token, Map.of("name", "test " + algorithm, "algorithm", algorithm));
+        HttpResponse<String> response = post("/api/wallets", token, Map.of("name", "test " + algorithm, "algorithm", algorithm));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return json(response);
     }
 
     HttpResponse<String> sign(String token, String address, byte[] data) {
-        return post("/api/v1/wallets/" + address + "/sign", token, Map.of("data", b64(data)));
+        return post("/api/wallets/" + address + "/sign", token, Map.of("data", b64(data)));
     }
 
     HttpResponse<String> send(HttpRequest request) {

@@ -22,7 +22,7 @@ class StartupWithoutKeyIT {
                     "--spring.datasource.password=" + TestStores.POSTGRES_PASSWORD, "--spring.data.redis.url=" + TestStores.endpoints().redisUri(),
                     "--cairn.auth.jwks-uris=" + jwks.uri()))
                     .hasRootCauseMessage("No wallet key-encryption key: set CAIRN_WALLET_KEYS_LOCAL_KEY (base64 of 32 random bytes) "
-                            + "or CAIRN_WALLET_KEYS_LOCAL_KEY_FILE, or use Vault (CAIRN_WALLET_KEYS_PROTECTOR=vault)");
+                            + "or CAIRN_WALLET_KEYS_LOCAL_KEYFILE, or use Vault (CAIRN_WALLET_KEYS_PROTECTOR=vault)");
         }
     }
 }

@@ -2,50 +2,38 @@ package dev.cairn.peer.identity;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.List;
+import java.util.Map;
 
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.mongodb.core.SimpleMongoClientDatabaseFactory;
 
-import dev.cairn.keys.KeyProtection;
+import dev.cairn.peer.protocol.EnvelopesIT;
 import dev.cairn.keys.KeyProtectors;
 import dev.cairn.keys.KeySealer;
 import dev.cairn.ledger.NodeIds;
 import dev.cairn.ledger.crypto.Ed25519;
 import dev.cairn.peer.config.PeerProperties;
 import dev.cairn.platform.crypto.AesGcm;
+import dev.cairn.testsupport.EmbeddedMongo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The node key on an (embedded) MongoDB: one identity per installation, sealed, and kept through key rotations. */
-class NodeIdentityTest {
+class NodeIdentityIT {
 
     private static final String KEK = newKey();
 
-    private MongoServer server;
-    private MongoClient client;
+    @AutoClose
+    private final EmbeddedMongo mongo = new EmbeddedMongo();
+    private final MongoClient client = mongo.client();
 
-    @BeforeEach
-    void start() {
-        server = new MongoServer(new MemoryBackend());
-        client = MongoClients.create(server.bindAndGetConnectionString());
-    }
 
-    @AfterEach
-    void stop() {
-        client.close();
-        server.shutdown();
-    }
 
     @Test
     void aNodeKeepsOneIdentityAcrossReplicasAndItsIdIsTheHashOfItsKey() {
@@ -99,9 +87,11 @@ class NodeIdentityTest {
     }
 
     private NodeIdentity identity(String database, String kek, String... previous) {
-        PeerProperties properties = new PeerProperties(null, List.of(), List.of(), false,
-                new KeyProtection("local", new KeyProtection.Local(kek, null, List.of(previous)), null), null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("cairn.peer.keys.local.key", kek));
+        if (previous.length > 0) {
+            settings.put("cairn.peer.keys.local.previous-keys", String.join(",", previous));
+        }
+        PeerProperties properties = EnvelopesIT.bind(settings);
         return new NodeIdentity(new SimpleMongoClientDatabaseFactory(client, database),
                 new KeySealer(KeyProtectors.create(properties.keys(), NodeIdentity.NODE_KEY)), properties);
     }

@@ -1,4 +1,4 @@
-package dev.cairn.platform.auth;
+package dev.cairn.testsupport;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

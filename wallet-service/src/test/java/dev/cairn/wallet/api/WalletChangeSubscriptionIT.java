@@ -1,6 +1,5 @@
 package dev.cairn.wallet.api;
 
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,6 +15,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import redis.embedded.RedisServer;
 
 import dev.cairn.platform.redis.RedisSubscription;
+import dev.cairn.localcluster.process.Ports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,14 +24,11 @@ import static org.awaitility.Awaitility.await;
  * A replica that starts while Redis is away subscribes to wallet changes as soon as Redis is
  * back, and then receives them. Real Redis (the embedded redis-server binary).
  */
-class WalletChangeSubscriptionTest {
+class WalletChangeSubscriptionIT {
 
     @Test
     void subscribesOnceRedisComesUp() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
         LettuceConnectionFactory connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port),
                 LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(1)).build());
         connections.afterPropertiesSet();
@@ -49,7 +46,7 @@ class WalletChangeSubscriptionTest {
         RedisServer redis = null;
         try {
             subscription.subscribe();
-            Thread.sleep(1500); // at least one attempt has failed by now
+            await().atMost(Duration.ofSeconds(10)).until(() -> subscription.failedAttempts() >= 1);
             assertThat(subscription.subscribed()).isFalse();
 
             redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build();

@@ -7,41 +7,32 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.mongodb.core.SimpleMongoClientDatabaseFactory;
 
 import dev.cairn.platform.instance.InstanceIdentity;
+import dev.cairn.testsupport.EmbeddedMongo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Leases on a real (embedded) MongoDB, with a clock the test moves. */
-class LeasesTest {
+class LeasesIT {
 
     private static final Duration TTL = Duration.ofSeconds(5);
     private static final String REGISTER = "0123456789abcdef0123456789abcdef";
 
     private final MovableClock clock = new MovableClock();
-    private MongoServer server;
-    private MongoClient client;
+    @AutoClose
+    private final EmbeddedMongo mongo = new EmbeddedMongo();
+    private final MongoClient client = mongo.client();
     private SimpleMongoClientDatabaseFactory databases;
 
     @BeforeEach
     void start() {
-        server = new MongoServer(new MemoryBackend());
-        client = MongoClients.create(server.bindAndGetConnectionString());
         databases = new SimpleMongoClientDatabaseFactory(client, "cairn");
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        server.shutdown();
     }
 
     @Test

@@ -5,13 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
-import java.util.List;
+import java.util.Map;
 
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,25 +16,26 @@ import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.data.mongodb.core.SimpleMongoClientDatabaseFactory;
 
-import dev.cairn.keys.KeyProtection;
 import dev.cairn.keys.KeyProtectors;
 import dev.cairn.keys.KeySealer;
 import dev.cairn.peer.config.PeerProperties;
 import dev.cairn.peer.identity.NodeIdentity;
 import dev.cairn.platform.crypto.AesGcm;
 import dev.cairn.platform.problem.ApiException;
+import dev.cairn.testsupport.EmbeddedMongo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Two nodes on their own (embedded) MongoDB databases: what one seals the other believes, and nothing else. */
-class EnvelopesTest {
+public class EnvelopesIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String KEK = Base64.getEncoder().encodeToString(AesGcm.newKey());
 
-    private MongoServer server;
-    private MongoClient client;
+    @AutoClose
+    private final EmbeddedMongo mongo = new EmbeddedMongo();
+    private final MongoClient client = mongo.client();
     private Clock clock = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
 
     /** Nodes a and b, each on its own database. */
@@ -48,18 +46,10 @@ class EnvelopesTest {
 
     @BeforeEach
     void start() {
-        server = new MongoServer(new MemoryBackend());
-        client = MongoClients.create(server.bindAndGetConnectionString());
         a = envelopes("a");
         b = envelopes("b");
         nodeA = identity("a", KEK).nodeId();
         nodeB = identity("b", KEK).nodeId();
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        server.shutdown();
     }
 
     @Test
@@ -134,7 +124,13 @@ class EnvelopesTest {
     }
 
     static PeerProperties properties(String kek) {
-        return new PeerProperties(null, List.of(), List.of(), false, new KeyProtection("local", new KeyProtection.Local(kek, null, null), null),
-                null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return bind(Map.of("cairn.peer.keys.local.key", kek));
+    }
+
+    /** The peer service's settings as Spring binds them from these properties, every other one at its default. */
+    public static PeerProperties bind(Map<String, String> settings) {
+        return new org.springframework.boot.context.properties.bind.Binder(
+                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(settings))
+                .bindOrCreate("cairn.peer", PeerProperties.class);
     }
 }

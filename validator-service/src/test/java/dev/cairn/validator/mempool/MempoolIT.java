@@ -4,10 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,26 +12,21 @@ import org.springframework.data.mongodb.core.SimpleMongoClientDatabaseFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.testsupport.EmbeddedMongo;
+
 /** The mempool on a real (embedded) MongoDB. */
-class MempoolTest {
+class MempoolIT {
 
     private static final String REGISTER = "0123456789abcdef0123456789abcdef";
 
-    private MongoServer server;
-    private MongoClient client;
+    @AutoClose
+    private final EmbeddedMongo mongo = new EmbeddedMongo();
+    private final MongoClient client = mongo.client();
     private Mempool mempool;
 
     @BeforeEach
     void start() {
-        server = new MongoServer(new MemoryBackend());
-        client = MongoClients.create(server.bindAndGetConnectionString());
         mempool = new Mempool(new SimpleMongoClientDatabaseFactory(client, "cairn"));
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        server.shutdown();
     }
 
     @Test
