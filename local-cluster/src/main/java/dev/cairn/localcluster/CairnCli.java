@@ -44,6 +44,13 @@ public final class CairnCli {
               status   list every process with its port, pid and readiness
               setup    install nginx (apt-get), so that 'up' puts it in front
                  --test                       also Debian's chromium and chromium-driver, for the console's browser tests
+              bench NAME [options]
+                       run a benchmark (foundation, wallet, register, validator, workflow, ledger,
+                       peer); it writes its figures to docs/benchmarks/NAME.md (NAME --help for options)
+              faults [SCENARIO ...] [--quick]
+                       kill, pause and restart every kind of process under a mixed load and check
+                       that nothing acknowledged was lost; report to docs/benchmarks/faults.md
+                       (--list for the scenarios)
               verify-export FILE.jsonl [--genesis HASH] [--keys FILE]
                        check a register export offline (GET /api/registers/{id}/export); without
                        --genesis or --keys it prints the genesis and keys it trusted
