@@ -14,8 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import org.bson.Document;
 import tools.jackson.databind.JsonNode;
@@ -27,8 +25,6 @@ import dev.cairn.ledger.ChainRules;
 import dev.cairn.ledger.LedgerHashes;
 import dev.cairn.ledger.crypto.Ed25519;
 import dev.cairn.ledger.verify.ExportVerifier;
-import dev.cairn.localcluster.ClusterSpec;
-import dev.cairn.localcluster.LocalCluster;
 import dev.cairn.testsupport.LedgerFixture;
 
 import static dev.cairn.benchmarks.BenchHttp.get;
@@ -91,28 +87,20 @@ public final class LedgerBenchmark {
         report.row(cores, String.format("%.1f", offlineAll[0]), String.format("%.0f", offlineAll[1]), String.format("%.2f", offlineAll[1] / rawAll));
 
         System.out.printf("a register of %d transactions ...%n", registerTransactions);
-        Path home = Files.createTempDirectory("cairn-bench-ledger");
-        LocalCluster cluster = LocalCluster.start(ClusterSpec.builder(root).home(home).replicas(1).gateways(1)
-                .nginx(ClusterSpec.NginxMode.OFF).frontPort(0).mongoBackend(ClusterSpec.MongoBackend.MEMORY).mongoHeap("8g")
-                .freshData(true).build());
-        try (MongoClient mongo = MongoClients.create(cluster.stores().endpoints().mongoUri())) {
-            String gateway = cluster.gatewayUrls().get(0);
-            String register = LocalCluster.url(cluster.replicas("register-service").get(0));
-            String admin = BenchHttp.bootstrapAdmin(gateway);
-            String validator = BenchHttp.serviceToken(gateway, home, "validator-service");
-            LedgerFixture fixture = new LedgerFixture();
-            RegisterChain chain = new RegisterChain(register, admin, validator, fixture);
+        try (RegisterSuite suite = RegisterSuite.start(root, "ledger", Map.of())) {
+            String admin = suite.admin;
+            RegisterChain chain = suite.newChain();
             chain.write(20, perDocket); // through the write path: the register's own documents to start from
             long filledStarted = System.nanoTime();
-            long filled = fill(mongo.getDatabase("cairn_register_" + chain.registerId), chain, registerTransactions - 20L * perDocket, perDocket);
+            long filled = fill(suite.database(chain), chain, registerTransactions - 20L * perDocket, perDocket);
             System.out.printf("filled in %.0f s%n", (System.nanoTime() - filledStarted) / 1e9);
-            String verifyPath = register + "/api/registers/" + chain.registerId + "/verify";
+            String verifyPath = suite.register + "/api/registers/" + chain.registerId + "/verify";
             get(verifyPath, admin); // warm-up
-            Map<String, Long> before = ProcessCpu.snapshot(cluster);
+            Map<String, Long> before = ProcessCpu.snapshot(suite.cluster);
             started = System.nanoTime();
             String answer = get(verifyPath, admin).body();
             double seconds = (System.nanoTime() - started) / 1e9;
-            Map<String, Long> used = ProcessCpu.between(before, ProcessCpu.snapshot(cluster));
+            Map<String, Long> used = ProcessCpu.between(before, ProcessCpu.snapshot(suite.cluster));
             JsonNode result = LedgerFixture.JSON.readTree(answer);
             if (!result.path("ok").asBoolean()) {
                 throw new IllegalStateException("the register does not verify: " + answer);
@@ -130,8 +118,6 @@ public final class LedgerBenchmark {
             report.line("");
             report.line("CPU per 1,000 transactions verified, by process, during the timed pass:");
             ProcessCpu.report(report, used, Math.max(1, verified / 1000), "1,000 transactions");
-        } finally {
-            cluster.close();
         }
         report.write(root.resolve("docs/benchmarks/ledger.md"));
     }

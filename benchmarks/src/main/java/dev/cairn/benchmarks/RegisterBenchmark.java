@@ -1,31 +1,26 @@
 package dev.cairn.benchmarks;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import org.bson.Document;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.cairn.localcluster.ClusterSpec;
-import dev.cairn.localcluster.LocalCluster;
 
 import static dev.cairn.benchmarks.BenchHttp.get;
 import static dev.cairn.benchmarks.BenchHttp.option;
 import dev.cairn.ledger.CanonicalJson;
-import dev.cairn.testsupport.LedgerFixture;
 
 /**
  * Dockets stored per second by the register service, next to a raw {@code insertMany} of the
@@ -52,24 +47,13 @@ public final class RegisterBenchmark {
                         + "embedded stores: MongoDB is the embedded wire-protocol server (mongo-java-server, memory backend), "
                         + "which is much slower than a real MongoDB replica set. Requests go straight to the register replica, "
                         + "as a validator's do.");
-        Path home = Files.createTempDirectory("cairn-bench-register");
-        LocalCluster cluster = LocalCluster.start(ClusterSpec.builder(root).home(home).replicas(1).gateways(1)
-                .nginx(ClusterSpec.NginxMode.OFF).frontPort(0).mongoBackend(ClusterSpec.MongoBackend.MEMORY).mongoHeap("8g")
-                .freshData(true).environment("CAIRN_MAXREQUESTSIZE", "8MB")
-                .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_CLIENT_LIMIT", "1000000000")
-                .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_CALLER_LIMIT", "1000000000").build());
-        try (MongoClient mongo = MongoClients.create(cluster.stores().endpoints().mongoUri())) {
-            String gateway = cluster.gatewayUrls().get(0);
-            String register = LocalCluster.url(cluster.replicas("register-service").get(0));
-            String admin = BenchHttp.bootstrapAdmin(gateway);
-            String validator = BenchHttp.serviceToken(gateway, home, "validator-service");
-            LedgerFixture fixture = new LedgerFixture();
-
+        try (RegisterSuite suite = RegisterSuite.start(root, "register", Map.of("CAIRN_MAXREQUESTSIZE", "8MB",
+                "CAIRN_GATEWAY_RATELIMIT_POLICIES_CLIENT_LIMIT", "1000000000", "CAIRN_GATEWAY_RATELIMIT_POLICIES_CALLER_LIMIT", "1000000000"))) {
             // warm-up: the write path, the JIT and the store
-            RegisterChain warm = new RegisterChain(register, admin, validator, fixture);
+            RegisterChain warm = suite.newChain();
             warm.write(50, PER_DOCKET);
 
-            RegisterChain one = new RegisterChain(register, admin, validator, fixture);
+            RegisterChain one = suite.newChain();
             List<ObjectNode> prepared = one.prepare(dockets, PER_DOCKET);
             long started = System.nanoTime();
             for (ObjectNode body : prepared) {
@@ -78,8 +62,8 @@ public final class RegisterBenchmark {
             double apiSeconds = (System.nanoTime() - started) / 1e9;
 
             List<List<Document>> raw = rawDocuments(prepared);
-            MongoCollection<Document> rawTransactions = mongo.getDatabase("bench_raw").getCollection("transactions");
-            MongoCollection<Document> rawDockets = mongo.getDatabase("bench_raw").getCollection("dockets");
+            MongoCollection<Document> rawTransactions = suite.database("bench_raw").getCollection("transactions");
+            MongoCollection<Document> rawDockets = suite.database("bench_raw").getCollection("dockets");
             rawTransactions.createIndex(new Document("height", 1));
             rawTransactions.createIndex(new Document("sender", 1).append("height", 1));
             rawTransactions.createIndex(new Document("recipients", 1).append("height", 1));
@@ -96,7 +80,7 @@ public final class RegisterBenchmark {
             List<RegisterChain> chains = new ArrayList<>();
             List<List<ObjectNode>> parallelPrepared = new ArrayList<>();
             for (int i = 0; i < parallelRegisters; i++) {
-                RegisterChain chain = new RegisterChain(register, admin, validator, fixture);
+                RegisterChain chain = suite.newChain();
                 chains.add(chain);
                 parallelPrepared.add(chain.prepare(dockets / parallelRegisters, PER_DOCKET));
             }
@@ -138,7 +122,7 @@ public final class RegisterBenchmark {
             System.out.printf("api %.0f tx/s, raw %.0f tx/s, parallel %.0f tx/s%n", apiTx, rawTx, parallelTx);
 
             // a large register for lookups
-            RegisterChain big = new RegisterChain(register, admin, validator, fixture);
+            RegisterChain big = suite.newChain();
             Random random = new Random(42);
             List<String> sample = new ArrayList<>();
             long fillStarted = System.nanoTime();
@@ -159,14 +143,14 @@ public final class RegisterBenchmark {
             double fillSeconds = (System.nanoTime() - fillStarted) / 1e9;
             long[] api = new long[LOOKUPS];
             long[] direct = new long[LOOKUPS];
-            MongoCollection<Document> stored = mongo.getDatabase("cairn_register_" + big.registerId).getCollection("transactions");
+            MongoCollection<Document> stored = suite.database(big).getCollection("transactions");
             for (int i = 0; i < 500; i++) { // warm-up
-                get(register + "/api/registers/" + big.registerId + "/transactions/" + sample.get(i % sample.size()), admin);
+                get(suite.register + "/api/registers/" + big.registerId + "/transactions/" + sample.get(i % sample.size()), suite.admin);
             }
             for (int i = 0; i < LOOKUPS; i++) {
                 String txId = sample.get(random.nextInt(sample.size()));
                 long t0 = System.nanoTime();
-                HttpResponse<String> response = get(register + "/api/registers/" + big.registerId + "/transactions/" + txId, admin);
+                HttpResponse<String> response = get(suite.register + "/api/registers/" + big.registerId + "/transactions/" + txId, suite.admin);
                 api[i] = System.nanoTime() - t0;
                 if (response.statusCode() != 200) {
                     throw new IllegalStateException("lookup answered " + response.statusCode());
@@ -186,8 +170,6 @@ public final class RegisterBenchmark {
             report.table("Lookup", "p50", "p99");
             report.row("through the register service", ms(percentile(api, 50)), ms(percentile(api, 99)));
             report.row("MongoDB driver, directly", ms(percentile(direct, 50)), ms(percentile(direct, 99)));
-        } finally {
-            cluster.close();
         }
         report.write(root.resolve("docs/benchmarks/register.md"));
     }

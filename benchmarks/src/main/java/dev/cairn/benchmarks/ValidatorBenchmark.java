@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
-import tools.jackson.databind.JsonNode;
 
 import dev.cairn.localcluster.ClusterSpec;
 import dev.cairn.localcluster.LocalCluster;
@@ -298,27 +295,10 @@ public final class ValidatorBenchmark {
 
     /** Records when each TransactionConfirmed event of the register arrives. */
     static void follow(String ws, String token, String registerId, Map<String, Long> confirmed) throws Exception {
-        WebSocket.Listener listener = new WebSocket.Listener() {
-            private final StringBuilder partial = new StringBuilder();
-
-            @Override
-            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                partial.append(data);
-                if (last) {
-                    long now = System.nanoTime();
-                    JsonNode frame = LedgerFixture.JSON.readTree(partial.toString());
-                    partial.setLength(0);
-                    JsonNode event = frame.path("event");
-                    if ("TransactionConfirmed".equals(event.path("type").asString())) {
-                        confirmed.putIfAbsent(event.path("txId").asString(), now);
-                    }
-                }
-                socket.request(1);
-                return null;
+        EventStream.follow(ws, token, "\"registerId\":\"" + registerId + "\"", (event, arrived) -> {
+            if ("TransactionConfirmed".equals(event.path("type").asString())) {
+                confirmed.putIfAbsent(event.path("txId").asString(), arrived);
             }
-        };
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + token)
-                .buildAsync(URI.create(ws), listener).get(10, TimeUnit.SECONDS);
-        socket.sendText("{\"type\":\"subscribe\",\"registerId\":\"" + registerId + "\",\"afterSeq\":0}", true).get();
+        });
     }
 }

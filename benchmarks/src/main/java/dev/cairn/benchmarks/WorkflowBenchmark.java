@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
-import tools.jackson.databind.JsonNode;
 
 import dev.cairn.localcluster.ClusterSpec;
 import dev.cairn.localcluster.LocalCluster;
@@ -348,27 +345,11 @@ public final class WorkflowBenchmark {
 
     /** Completes each instance's future when the supplier's wallet is told its next action is available. */
     private static void followWallet(String ws, String token, String wallet, Map<String, CompletableFuture<Long>> available) throws Exception {
-        WebSocket.Listener listener = new WebSocket.Listener() {
-            private final StringBuilder partial = new StringBuilder();
-
-            @Override
-            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                partial.append(data);
-                if (last) {
-                    long now = System.nanoTime();
-                    JsonNode event = LedgerFixture.JSON.readTree(partial.toString()).path("event");
-                    partial.setLength(0);
-                    if ("ActionAvailable".equals(event.path("type").asString())) {
-                        available.computeIfAbsent(event.path("instanceId").asString(), k -> new CompletableFuture<>()).complete(now);
-                    }
-                }
-                socket.request(1);
-                return null;
+        EventStream.follow(ws, token, "\"wallet\":\"" + wallet + "\"", (event, arrived) -> {
+            if ("ActionAvailable".equals(event.path("type").asString())) {
+                available.computeIfAbsent(event.path("instanceId").asString(), k -> new CompletableFuture<>()).complete(arrived);
             }
-        };
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + token)
-                .buildAsync(URI.create(ws), listener).get(10, TimeUnit.SECONDS);
-        socket.sendText("{\"type\":\"subscribe\",\"wallet\":\"" + wallet + "\",\"afterSeq\":0}", true).get();
+        });
     }
 
     /** The three busiest processes of a CPU reading, as "name 0.12" (cores over {@code millis}). */

@@ -187,6 +187,7 @@ class EdgeSecurityIT {
             HttpResponse<String> protectedRoute = get(first, "/api/wallets", token(claims()), null);
             assertThat(protectedRoute.statusCode()).isEqualTo(503);
             assertThat(protectedRoute.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(protectedRoute.headers().firstValue("Retry-After")).hasValue("1");
             // sign-in is under the "auth" policy, which denies without Redis
             assertThat(get(first, "/api/auth/login", null, null).statusCode()).isEqualTo(503);
             // the health page is only under "client", which allows

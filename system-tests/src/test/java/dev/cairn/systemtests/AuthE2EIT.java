@@ -7,9 +7,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.cairn.localcluster.LocalCluster;
@@ -22,21 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * on one is seen by every replica and gateway at once, forged tokens stop at the edge, and rate
  * limits hold for the cluster as a whole.
  */
-@ExtendWith(SharedCluster.class)
-class AuthE2EIT {
+class AuthE2EIT extends AgainstSharedCluster {
 
     static final String PROBE_PATH = "/api/rate-limit-probe";
     static final int PROBE_LIMIT = 10;
-
-    private LocalCluster cluster;
-    private Http front;
-
-    @BeforeEach
-    void connect(LocalCluster cluster) {
-        this.cluster = cluster;
-        this.front = new Http(cluster.frontUrl());
-        Installation.adminToken(cluster);
-    }
 
     @Test
     void signInOnOneTenantReplicaRefreshOnTheOtherRevokeSeenEverywhere() {

@@ -11,12 +11,14 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 
 import dev.cairn.ledger.LedgerHashes;
 import dev.cairn.ledger.MerkleTree;
 import dev.cairn.localcluster.LocalCluster;
+import dev.cairn.localcluster.NginxFront;
 import dev.cairn.localcluster.process.ManagedProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,8 +34,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * submitted, and neither browser may log an uncaught error. A screenshot of each screen is
  * saved under {@code target/console-screenshots/}.
  */
+@EnabledIf(value = "canRun", disabledReason = "needs nginx and Chromium with its driver (bin/cairn setup --test)")
 @ExtendWith(SharedCluster.class)
 class ConsoleE2EIT {
+
+    /** Decided before the shared cluster starts, so that a machine without them skips at once. */
+    static boolean canRun() {
+        return NginxFront.executable().isPresent() && ConsoleBrowser.available();
+    }
 
     private static final String PASSWORD = "console party password";
     private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
@@ -48,7 +56,6 @@ class ConsoleE2EIT {
 
     @BeforeEach
     void open(LocalCluster cluster) throws Exception {
-        assumeTrue(cluster.hasNginx(), "the console is tested through nginx, which is not installed (bin/cairn setup)");
         this.cluster = cluster;
         open(cluster.frontUrl(), cluster.gatewayUrls().get(0), Installation.adminToken(cluster));
     }

@@ -6,19 +6,25 @@ import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.cairn.localcluster.LocalCluster;
+import dev.cairn.localcluster.NginxFront;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What keeps the console safe in a browser, checked without one: its security headers from
  * nginx and from the gateway, and WebSockets refused from another origin.
  */
+@EnabledIf(value = "nginxInstalled", disabledReason = "the console is served by nginx, which is not installed (bin/cairn setup)")
 @ExtendWith(SharedCluster.class)
 class ConsoleSecurityE2EIT {
+
+    static boolean nginxInstalled() {
+        return NginxFront.executable().isPresent();
+    }
 
     private String frontUrl;
     private String gatewayUrl;
@@ -26,7 +32,6 @@ class ConsoleSecurityE2EIT {
 
     @BeforeEach
     void connect(LocalCluster cluster) {
-        assumeTrue(cluster.hasNginx(), "the console is served by nginx, which is not installed (bin/cairn setup)");
         this.frontUrl = cluster.frontUrl();
         this.gatewayUrl = cluster.gatewayUrls().get(0);
         this.admin = Installation.adminToken(cluster);

@@ -8,9 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.cairn.localcluster.LocalCluster;
 import dev.cairn.localcluster.ServiceCatalog;
@@ -24,17 +22,7 @@ import static org.awaitility.Awaitility.await;
  * The whole suite with two replicas of every service behind two gateways (and nginx when it is
  * installed): health aggregation, load spread, and what clients see when replicas die.
  */
-@ExtendWith(SharedCluster.class)
-class FoundationE2EIT {
-
-    private LocalCluster cluster;
-    private Http front;
-
-    @BeforeEach
-    void connect(LocalCluster cluster) {
-        this.cluster = cluster;
-        this.front = new Http(cluster.frontUrl());
-    }
+class FoundationE2EIT extends AgainstSharedCluster {
 
     @Test
     void healthListsEveryReadyReplicaOfEveryService() {

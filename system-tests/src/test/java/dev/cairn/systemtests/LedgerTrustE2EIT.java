@@ -15,16 +15,13 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.cairn.ledger.CanonicalJson;
 import dev.cairn.ledger.ChainRules;
-import dev.cairn.localcluster.LocalCluster;
 import dev.cairn.testsupport.LedgerFixture;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,23 +32,12 @@ import static org.awaitility.Awaitility.await;
  * in MongoDB and re-signed with a fresh key is reported by {@code verify}, by the offline
  * verifier and by the head monitor), and a sealing key rotated by a control transaction.
  */
-@ExtendWith(SharedCluster.class)
-class LedgerTrustE2EIT {
+class LedgerTrustE2EIT extends AgainstSharedCluster {
 
     private static final String JSON = "application/json";
 
-    private LocalCluster cluster;
-    private Http front;
-    private String admin;
     @TempDir
     Path work;
-
-    @BeforeEach
-    void connect(LocalCluster cluster) {
-        this.cluster = cluster;
-        this.front = new Http(cluster.frontUrl());
-        this.admin = Installation.adminToken(cluster);
-    }
 
     @Test
     void aHistoryRewrittenInMongoDbAndResignedWithAFreshKeyIsReportedByVerifyTheOfflineVerifierAndTheMonitor() throws Exception {

@@ -8,13 +8,11 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.cairn.faults.StreamFollower;
 import dev.cairn.ledger.LedgerHashes;
-import dev.cairn.localcluster.LocalCluster;
 import dev.cairn.localcluster.process.ManagedProcess;
 import dev.cairn.testsupport.LedgerFixture;
 
@@ -26,21 +24,14 @@ import static org.awaitility.Awaitility.await;
  * written as a validator writes them, one register replica killed half-way, and a WebSocket
  * client that follows the events through it all.
  */
-@ExtendWith(SharedCluster.class)
-class RegisterE2EIT {
+class RegisterE2EIT extends AgainstSharedCluster {
 
     private static final String JSON = "application/json";
 
-    private LocalCluster cluster;
-    private Http front;
-    private String admin;
     private String validator;
 
     @BeforeEach
-    void connect(LocalCluster cluster) {
-        this.cluster = cluster;
-        this.front = new Http(cluster.frontUrl());
-        this.admin = Installation.adminToken(cluster);
+    void validatorToken() {
         this.validator = Installation.serviceToken(cluster, "validator-service");
     }
 

@@ -18,14 +18,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.cairn.localcluster.LocalCluster;
 import dev.cairn.localcluster.process.ManagedProcess;
 import dev.cairn.testsupport.LedgerFixture;
 
@@ -37,24 +34,12 @@ import static org.awaitility.Awaitility.await;
  * registers: what is refused, what is de-duplicated, and that every acknowledged transaction is
  * sealed exactly once while the leader of a register is SIGKILLed ten times.
  */
-@ExtendWith(SharedCluster.class)
-class ValidatorE2EIT {
+class ValidatorE2EIT extends AgainstSharedCluster {
 
     static final Duration LEASE_TTL = Duration.ofSeconds(2);
     private static final String JSON = "application/json";
     private static final int REGISTERS = 3;
     private static final int KILLS = 10;
-
-    private LocalCluster cluster;
-    private Http front;
-    private String admin;
-
-    @BeforeEach
-    void connect(LocalCluster cluster) {
-        this.cluster = cluster;
-        this.front = new Http(cluster.frontUrl());
-        this.admin = Installation.adminToken(cluster);
-    }
 
     @Test
     void badTransactionsAreRefusedWithAReasonAndNothingIsStored() {

@@ -6,11 +6,8 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.Set;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import dev.cairn.localcluster.LocalCluster;
 import dev.cairn.localcluster.process.ManagedProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,21 +17,9 @@ import static org.awaitility.Awaitility.await;
  * Wallets through the front door with two wallet replicas: a wallet created on one replica
  * signs on both, its signatures verify, and signing goes on when a replica is killed.
  */
-@ExtendWith(SharedCluster.class)
-class WalletE2EIT {
+class WalletE2EIT extends AgainstSharedCluster {
 
     private static final String JSON = "application/json";
-
-    private LocalCluster cluster;
-    private Http front;
-    private String token;
-
-    @BeforeEach
-    void connect(LocalCluster cluster) {
-        this.cluster = cluster;
-        this.front = new Http(cluster.frontUrl());
-        this.token = Installation.adminToken(cluster);
-    }
 
     @Test
     void aWalletCreatedOnOneReplicaSignsOnBothAndItsSignaturesVerify() {
@@ -47,7 +32,7 @@ class WalletE2EIT {
             signers.add(Http.instance(signed));
 
             String signature = Json.field(signed.body(), "signature");
-            HttpResponse<String> verified = front.post("/api/wallets/verify", token, JSON, "{\"address\":\"" + address
+            HttpResponse<String> verified = front.post("/api/wallets/verify", admin, JSON, "{\"address\":\"" + address
                     + "\",\"algorithm\":\"ED25519\",\"data\":\"" + data + "\",\"signature\":\"" + signature + "\"}");
             assertThat(verified.statusCode()).as(verified.body()).isEqualTo(200);
             assertThat(Json.read(verified.body()).get("valid").asBoolean()).isTrue();
@@ -55,7 +40,7 @@ class WalletE2EIT {
         assertThat(signers).as("wallet replicas that signed").hasSize(2)
                 .allSatisfy(instance -> assertThat(instance).startsWith("wallet-service@"));
 
-        HttpResponse<String> tampered = front.post("/api/wallets/verify", token, JSON, "{\"address\":\"" + address
+        HttpResponse<String> tampered = front.post("/api/wallets/verify", admin, JSON, "{\"address\":\"" + address
                 + "\",\"algorithm\":\"ED25519\",\"data\":\"" + Base64.getEncoder().encodeToString("transfer 99 to bob".getBytes())
                 + "\",\"signature\":\"" + Json.field(sign(address, data).body(), "signature") + "\"}");
         assertThat(Json.read(tampered.body()).get("valid").asBoolean()).isFalse();
@@ -99,7 +84,7 @@ class WalletE2EIT {
     void anotherCallerCannotSeeOrUseTheWallet() {
         String address = createWallet("ED25519");
         String otherAdmin = "admin-" + System.nanoTime() + "@other.test";
-        HttpResponse<String> organization = front.post("/api/tenants/organizations", token, JSON, "{\"name\":\"Other "
+        HttpResponse<String> organization = front.post("/api/tenants/organizations", admin, JSON, "{\"name\":\"Other "
                 + System.nanoTime() + "\",\"adminEmail\":\"" + otherAdmin + "\",\"adminPassword\":\"other organisation password\","
                 + "\"adminName\":\"Other\"}");
         assertThat(organization.statusCode()).as(organization.body()).isEqualTo(201);
@@ -111,20 +96,20 @@ class WalletE2EIT {
         assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
         assertThat(listed.body()).contains("\"items\"").doesNotContain(address);
         // the earlier path answers as an alias, the same
-        HttpResponse<String> alias = front.get("/api/v1/wallets/" + address, token);
+        HttpResponse<String> alias = front.get("/api/v1/wallets/" + address, admin);
         assertThat(alias.statusCode()).as(alias.body()).isEqualTo(200);
-        assertThat(alias.body()).isEqualTo(front.get("/api/wallets/" + address, token).body());
+        assertThat(alias.body()).isEqualTo(front.get("/api/wallets/" + address, admin).body());
 
         HttpResponse<String> anonymous = front.post("/api/wallets/" + address + "/sign", JSON, "{\"data\":\"aGVsbG8=\"}");
         assertThat(anonymous.statusCode()).isEqualTo(401);
         HttpResponse<String> mistyped = front.get("/api/wallets/" + address.substring(0, address.length() - 1)
-                + (address.endsWith("q") ? "p" : "q"), token);
+                + (address.endsWith("q") ? "p" : "q"), admin);
         assertThat(mistyped.statusCode()).isEqualTo(400);
         assertThat(mistyped.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("problem+json"));
     }
 
     private String createWallet(String algorithm) {
-        HttpResponse<String> created = front.post("/api/wallets", token, JSON,
+        HttpResponse<String> created = front.post("/api/wallets", admin, JSON,
                 "{\"name\":\"e2e " + algorithm + "\",\"algorithm\":\"" + algorithm + "\",\"wordCount\":12}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(Json.field(created.body(), "mnemonic").split(" ")).hasSize(12);
@@ -132,6 +117,6 @@ class WalletE2EIT {
     }
 
     private HttpResponse<String> sign(String address, String data) {
-        return front.post("/api/wallets/" + address + "/sign", token, JSON, "{\"data\":\"" + data + "\"}");
+        return front.post("/api/wallets/" + address + "/sign", admin, JSON, "{\"data\":\"" + data + "\"}");
     }
 }

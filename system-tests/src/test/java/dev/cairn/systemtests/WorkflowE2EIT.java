@@ -20,7 +20,6 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -46,16 +45,11 @@ import static org.awaitility.Awaitility.await;
  * action executed at once through both replicas makes one transaction; and a WebSocket client on
  * one replica follows steps executed through the other, across a Redis restart.
  */
-@ExtendWith(SharedCluster.class)
-class WorkflowE2EIT {
+class WorkflowE2EIT extends AgainstSharedCluster {
 
     private static final String JSON = "application/json";
     private static final String PASSWORD = "workflow party password";
     private static Parties parties;
-
-    private LocalCluster cluster;
-    private Http front;
-    private String admin;
 
     /** A user of the installation's organisation with a wallet of their own. */
     record Party(String email, String wallet) {
@@ -69,10 +63,7 @@ class WorkflowE2EIT {
     }
 
     @BeforeEach
-    void connect(LocalCluster cluster) throws Exception {
-        this.cluster = cluster;
-        this.front = new Http(cluster.frontUrl());
-        this.admin = Installation.adminToken(cluster);
+    void prepareParties() throws Exception {
         synchronized (WorkflowE2EIT.class) {
             if (parties == null) {
                 String registerId = onlineRegister();

@@ -61,8 +61,7 @@ class EventsConfiguration implements WebSocketConfigurer {
 
     @Bean
     RedisMessageListenerContainer workflowEventListener(RedisConnectionFactory connections, JsonMapper json, StepProgress progress) {
-        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
-        container.setConnectionFactory(connections);
+        RedisMessageListenerContainer container = RedisSubscription.listenerContainer(connections);
         // a few threads for every message (the default starts a thread per message)
         java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
         container.setTaskExecutor(new org.springframework.core.task.support.TaskExecutorAdapter(java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
@@ -89,7 +88,6 @@ class EventsConfiguration implements WebSocketConfigurer {
                         event.path("reason").asString("")));
             }
         }, new PatternTopic(VALIDATOR_EVENTS));
-        container.setAutoStartup(false); // RedisSubscription starts it, also when Redis comes later
         return container;
     }
 

@@ -90,8 +90,11 @@ public class EdgeAuthenticationFilter implements WebFilter, Ordered {
                 .onErrorResume(InvalidTokenException.class, e -> open ? chain.filter(exchange)
                         : unauthorized(exchange, "invalid_token", "The access token is not valid: " + e.getMessage()))
                 .onErrorResume(RevokedException.class, e -> unauthorized(exchange, "invalid_token", "The access token has been revoked"))
-                .onErrorResume(RevocationUnavailableException.class, e -> problem(exchange, HttpStatus.SERVICE_UNAVAILABLE, null,
-                        "Token revocation cannot be checked right now; try again shortly"));
+                .onErrorResume(RevocationUnavailableException.class, e -> {
+                    exchange.getResponse().getHeaders().set("Retry-After", "1");
+                    return problem(exchange, HttpStatus.SERVICE_UNAVAILABLE, null,
+                            "Token revocation cannot be checked right now; try again shortly");
+                });
     }
 
     private Mono<Caller> verify(String token) {

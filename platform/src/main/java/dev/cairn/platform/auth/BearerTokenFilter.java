@@ -94,6 +94,7 @@ public class BearerTokenFilter extends OncePerRequestFilter {
             }
         } catch (DataAccessException | IllegalStateException e) {
             if (adminPaths.matches(path) || properties.revocation().onStoreFailure() == AuthProperties.OnFailure.DENY) {
+                response.setHeader("Retry-After", "1");
                 write(response, HttpStatus.SERVICE_UNAVAILABLE, null,
                         "Token revocation cannot be checked right now; try again shortly");
                 return;

@@ -42,6 +42,17 @@ public class RedisSubscription {
         this.scheduler = scheduler;
     }
 
+    /**
+     * A listener container for a subscription to start: it does not start with the application
+     * context, since Redis may not be reachable then. Add the listeners, and declare it as a bean.
+     */
+    public static RedisMessageListenerContainer listenerContainer(RedisConnectionFactory connections) {
+        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+        container.setConnectionFactory(connections);
+        container.setAutoStartup(false);
+        return container;
+    }
+
     @EventListener(ApplicationReadyEvent.class)
     public void subscribe() {
         scheduler.schedule(this::attempt, Instant.now());

@@ -51,13 +51,11 @@ class EventsConfiguration implements WebSocketConfigurer {
 
     @Bean
     RedisMessageListenerContainer registerEventListener(RedisConnectionFactory connections, JsonMapper json) {
-        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
-        container.setConnectionFactory(connections);
+        RedisMessageListenerContainer container = RedisSubscription.listenerContainer(connections);
         container.addMessageListener((message, pattern) -> {
             JsonNode body = json.readTree(message.getBody());
             handler.deliver(body.path("registerId").asString(), (ArrayNode) body.path("events"));
         }, new PatternTopic(RegisterEvents.CHANNEL_PREFIX + "*"));
-        container.setAutoStartup(false); // RedisSubscription starts it, also when Redis comes later
         return container;
     }
 

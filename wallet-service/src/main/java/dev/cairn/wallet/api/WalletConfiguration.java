@@ -24,12 +24,10 @@ class WalletConfiguration {
 
     @Bean
     RedisMessageListenerContainer walletChangeListener(RedisConnectionFactory connections, WalletChanges changes) {
-        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
-        container.setConnectionFactory(connections);
-        container.addMessageListener(changes, new ChannelTopic(WalletChanges.CHANNEL));
         // started by RedisSubscription once the replica is up: Redis being away at start
         // must not stop a replica from starting
-        container.setAutoStartup(false);
+        RedisMessageListenerContainer container = RedisSubscription.listenerContainer(connections);
+        container.addMessageListener(changes, new ChannelTopic(WalletChanges.CHANNEL));
         return container;
     }
 

@@ -34,11 +34,9 @@ class WalletChangeSubscriptionIT {
         connections.afterPropertiesSet();
         connections.start();
         List<String> received = new CopyOnWriteArrayList<>();
-        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
-        container.setConnectionFactory(connections);
+        RedisMessageListenerContainer container = RedisSubscription.listenerContainer(connections);
         container.addMessageListener((message, pattern) -> received.add(new String(message.getBody())),
                 new ChannelTopic(WalletChanges.CHANNEL));
-        container.setAutoStartup(false);
         container.afterPropertiesSet();
         ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
         scheduler.initialize();
