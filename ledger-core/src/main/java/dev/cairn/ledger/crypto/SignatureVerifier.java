@@ -41,7 +41,6 @@ public final class SignatureVerifier {
     private static final X9ECParameters P256_CURVE = CustomNamedCurves.getByName("secp256r1");
     private static final ECDomainParameters P256_DOMAIN = new ECDomainParameters(P256_CURVE.getCurve(), P256_CURVE.getG(),
             P256_CURVE.getN(), P256_CURVE.getH());
-    private static final byte[] NO_CONTEXT = new byte[0];
 
     private SignatureVerifier() {
     }
@@ -60,10 +59,7 @@ public final class SignatureVerifier {
         }
         try {
             return switch (algorithm) {
-                case ED25519 -> preHashed
-                        ? publicKey.length == 32 && signature.length == 64 && data.length == 64
-                                && org.bouncycastle.math.ec.rfc8032.Ed25519.verifyPrehash(signature, 0, publicKey, 0, NO_CONTEXT, data, 0)
-                        : Ed25519.verify(publicKey, data, signature);
+                case ED25519 -> preHashed ? Ed25519.verifyPrehashed(publicKey, data, signature) : Ed25519.verify(publicKey, data, signature);
                 case P256 -> {
                     if (preHashed && data.length != 32) {
                         yield false;
