@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint;
 
 /**
  * Ed25519 signatures with Bouncy Castle's lightweight API: an order of magnitude faster than
@@ -24,7 +25,7 @@ public final class Ed25519 {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Decoded public keys; emptied when full, so that keys seen once never pile up. */
-    private static final Map<ByteBuffer, org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint> DECODED = new ConcurrentHashMap<>();
+    private static final Map<ByteBuffer, PublicPoint> DECODED = new ConcurrentHashMap<>();
     static final int DECODED_KEYS = 4096;
     private static final byte[] NO_CONTEXT = new byte[0];
 
@@ -53,7 +54,7 @@ public final class Ed25519 {
         if (publicKey == null || publicKey.length != KEY_SIZE || signature == null || signature.length != SIGNATURE_SIZE || message == null) {
             return false;
         }
-        org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint point = decoded(publicKey);
+        PublicPoint point = decoded(publicKey);
         return point != null && org.bouncycastle.math.ec.rfc8032.Ed25519.verify(signature, 0, point, message, 0, message.length);
     }
 
@@ -63,14 +64,13 @@ public final class Ed25519 {
                 || digest.length != 64) {
             return false;
         }
-        org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint point = decoded(publicKey);
+        PublicPoint point = decoded(publicKey);
         return point != null && org.bouncycastle.math.ec.rfc8032.Ed25519.verifyPrehash(signature, 0, point, NO_CONTEXT, digest, 0);
     }
 
     /** The key as a point on the curve, or null when it is not one (such a key verifies nothing). */
-    private static org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint decoded(byte[] publicKey) {
-        ByteBuffer key = ByteBuffer.wrap(publicKey);
-        org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint point = DECODED.get(key);
+    private static PublicPoint decoded(byte[] publicKey) {
+        PublicPoint point = DECODED.get(ByteBuffer.wrap(publicKey));
         if (point == null) {
             point = org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyPartialExport(publicKey, 0);
             if (point == null) {
