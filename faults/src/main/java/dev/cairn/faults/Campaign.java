@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.OptionalDouble;
 import java.util.function.Supplier;
 
-import dev.cairn.localcluster.LocalCluster;
+import dev.cairn.localcluster.ClusterState;
+import dev.cairn.localcluster.control.ProcessControl;
 
 /**
  * Runs scenarios one after another on a running local cluster: for each, the mixed load for a
@@ -73,7 +74,8 @@ public final class Campaign {
         }
     }
 
-    private final LocalCluster cluster;
+    private final ProcessControl control;
+    private final String frontUrl;
     private final Settings settings;
     private final Api api;
     private final Session session;
@@ -82,19 +84,22 @@ public final class Campaign {
     /**
      * @param adminEmail    a SystemAdmin of the installation; bootstrapped with it when the installation is new
      */
-    public Campaign(LocalCluster cluster, Path repositoryRoot, String adminEmail, String adminPassword, Settings settings) {
-        this.cluster = cluster;
+    public Campaign(ProcessControl control, Path repositoryRoot, String adminEmail, String adminPassword, Settings settings) {
+        this.control = control;
         this.settings = settings;
         this.repositoryRoot = repositoryRoot;
+        ClusterState state = control.state();
+        this.frontUrl = state.frontUrl();
         // the front, as users reach the suite; without nginx the gateways in turn, as a load balancer would
-        this.api = new Api(cluster.hasNginx() ? List.of(cluster.frontUrl()) : cluster.gatewayUrls());
+        this.api = new Api(!state.processes("nginx").isEmpty() ? List.of(frontUrl)
+                : state.processes("gateway").stream().map(gateway -> "http://127.0.0.1:" + gateway.port()).toList());
         this.session = Session.bootstrap(api, "Fault campaign", adminEmail, adminPassword);
     }
 
     /** Runs the scenarios in order, printing a line for each; stops after a fault that could not be healed. */
     public List<Outcome> run(List<Scenario> scenarios) {
         List<Outcome> outcomes = new ArrayList<>();
-        try (Fixture fixture = Fixture.prepare(api, session, repositoryRoot, cluster.frontUrl().replaceFirst("^http", "ws"))) {
+        try (Fixture fixture = Fixture.prepare(api, session, repositoryRoot, frontUrl.replaceFirst("^http", "ws"))) {
             LedgerCheck ledger = new LedgerCheck(fixture);
             if (!settings.warmUp().isZero()) {
                 System.out.println("warming up: " + settings.warmUp().toSeconds() + " s of load, not measured");
@@ -117,7 +122,7 @@ public final class Campaign {
 
     private Outcome run(Scenario scenario, Fixture fixture, LedgerCheck ledger) {
         Timeline timeline = new Timeline();
-        FaultContext context = new FaultContext(cluster, fixture, ledger, timeline, settings);
+        FaultContext context = new FaultContext(control, fixture, ledger, timeline, settings);
         List<String> problems = new ArrayList<>();
         MixedLoad load = new MixedLoad(fixture, timeline, settings.load());
         boolean healed = true;

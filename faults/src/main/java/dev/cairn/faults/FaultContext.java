@@ -14,8 +14,8 @@ import java.util.function.Supplier;
 
 import tools.jackson.databind.JsonNode;
 
-import dev.cairn.localcluster.LocalCluster;
-import dev.cairn.localcluster.process.ManagedProcess;
+import dev.cairn.localcluster.ClusterState;
+import dev.cairn.localcluster.control.ProcessControl;
 
 /**
  * What a fault works with, and the faults themselves: kills, pauses and restarts of the suite's
@@ -24,7 +24,9 @@ import dev.cairn.localcluster.process.ManagedProcess;
  */
 final class FaultContext {
 
-    private final LocalCluster cluster;
+    private static final String VALIDATOR = "validator-service";
+
+    private final ProcessControl control;
     private final Fixture fixture;
     private final LedgerCheck ledger;
     private final Timeline timeline;
@@ -35,30 +37,35 @@ final class FaultContext {
     /** Completes when every process the fault started again is ready. */
     private CompletableFuture<Void> ready = CompletableFuture.completedFuture(null);
 
-    FaultContext(LocalCluster cluster, Fixture fixture, LedgerCheck ledger, Timeline timeline, Campaign.Settings settings) {
-        this.cluster = cluster;
+    FaultContext(ProcessControl control, Fixture fixture, LedgerCheck ledger, Timeline timeline, Campaign.Settings settings) {
+        this.control = control;
         this.fixture = fixture;
         this.ledger = ledger;
         this.timeline = timeline;
         this.settings = settings;
     }
 
-    LocalCluster cluster() {
-        return cluster;
+    /** The processes of a role (a service, {@code gateway}), as the launcher records them now. */
+    List<ClusterState.Entry> processes(String role) {
+        List<ClusterState.Entry> processes = control.state().processes(role);
+        if (processes.isEmpty()) {
+            throw new IllegalStateException("the suite runs no " + role);
+        }
+        return processes;
     }
 
-    void killAndRestart(ManagedProcess victim) {
+    void killAndRestart(ClusterState.Entry victim) {
         timeline.mark("fault");
-        cluster.kill(victim);
+        control.kill(victim.name());
         details.add("SIGKILL " + victim.name());
         Pause.of(settings.hold());
         restart(List.of(victim));
     }
 
-    void outage(List<ManagedProcess> victims) {
+    void outage(List<ClusterState.Entry> victims) {
         timeline.mark("fault");
-        victims.forEach(cluster::kill);
-        details.add("SIGKILL " + String.join(", ", victims.stream().map(ManagedProcess::name).toList()));
+        victims.forEach(victim -> control.kill(victim.name()));
+        details.add("SIGKILL " + String.join(", ", victims.stream().map(ClusterState.Entry::name).toList()));
         Pause.of(settings.hold());
         restart(victims);
     }
@@ -67,10 +74,10 @@ final class FaultContext {
      * Starts the processes again, all at once; {@link #awaitReady()} waits until every one is
      * ready (the campaign decides whether the load runs meanwhile).
      */
-    private void restart(List<ManagedProcess> processes) {
+    private void restart(List<ClusterState.Entry> processes) {
         timeline.mark("restart");
         long started = System.nanoTime();
-        List<CompletableFuture<Void>> restarts = processes.stream().map(p -> CompletableFuture.runAsync(() -> cluster.restart(p))).toList();
+        List<CompletableFuture<Void>> restarts = processes.stream().map(p -> CompletableFuture.runAsync(() -> control.start(p.name()))).toList();
         ready = CompletableFuture.allOf(restarts.toArray(CompletableFuture[]::new)).thenRun(() -> {
             timeline.mark("ready");
             details.add(String.format("started again and ready in %.1f s", (System.nanoTime() - started) / 1e9));
@@ -100,20 +107,12 @@ final class FaultContext {
             checkRevocationSurvives();
         }
         timeline.mark("fault");
-        if (store.equals("postgres")) {
-            cluster.stores().stopPostgres();
-        } else {
-            cluster.stop(cluster.stores().process(store));
-        }
+        control.stop(store);
         details.add("stopped " + store);
         Pause.of(settings.hold());
         timeline.mark("restart");
         long started = System.nanoTime();
-        if (store.equals("postgres")) {
-            cluster.stores().startPostgres();
-        } else {
-            cluster.restart(cluster.stores().process(store));
-        }
+        control.start(store);
         timeline.mark("ready");
         details.add(String.format("%s started again and accepting connections in %.1f s", store, (System.nanoTime() - started) / 1e9));
     }
@@ -150,15 +149,15 @@ final class FaultContext {
                 String registerId = fixture.registers.get(kill % fixture.registers.size());
                 awaitReadyValidators(2);
                 JsonNode lease = awaitCurrentLease(registerId);
-                ManagedProcess leader = validatorAt(lease.path("holder").asString());
+                String leader = validatorAt(lease.path("holder").asString());
                 if (kill == 0) {
                     timeline.mark("fault");
                 }
                 long killedAt = System.nanoTime();
-                cluster.kill(leader);
+                control.kill(leader);
                 awaitTakeover(registerId, lease.path("epoch").asLong(), settings.leaseTtl().plusSeconds(15));
                 takeovers.add((System.nanoTime() - killedAt) / 1e9);
-                restarted.add(CompletableFuture.runAsync(() -> cluster.restart(leader), restarts));
+                restarted.add(CompletableFuture.runAsync(() -> control.start(leader), restarts));
                 Pause.millis(1500);
             }
             timeline.mark("restart");
@@ -185,14 +184,14 @@ final class FaultContext {
         String registerId = fixture.registers.get(0);
         JsonNode lease = awaitCurrentLease(registerId);
         String holder = lease.path("holder").asString();
-        ManagedProcess leader = validatorAt(holder);
+        String leader = validatorAt(holder);
         ledger.refresh(registerId);
         long heightBefore = ledger.chain(registerId).nextHeight();
         Duration pause = settings.hold().compareTo(settings.leaseTtl().multipliedBy(2)) > 0 ? settings.hold()
                 : settings.leaseTtl().multipliedBy(2).plusSeconds(1);
         timeline.mark("fault");
         long pausedAt = System.nanoTime();
-        leader.pause();
+        control.pause(leader);
         try {
             awaitTakeover(registerId, lease.path("epoch").asLong(), settings.leaseTtl().plusSeconds(15));
             double takeover = (System.nanoTime() - pausedAt) / 1e9;
@@ -201,10 +200,10 @@ final class FaultContext {
                 Pause.millis(left / 1_000_000);
             }
             details.add(String.format("SIGSTOP %s (holder of %s's lease) for %.1f s; another validator held the lease %.2f s after the pause",
-                    leader.name(), registerId, (System.nanoTime() - pausedAt) / 1e9, takeover));
+                    leader, registerId, (System.nanoTime() - pausedAt) / 1e9, takeover));
         } finally {
             timeline.mark("restart");
-            leader.resume();
+            control.resume(leader);
             timeline.mark("ready");
         }
         laterChecks.add(() -> {
@@ -232,7 +231,7 @@ final class FaultContext {
 
     private void awaitReadyValidators(int count) {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (cluster.replicas("validator-service").stream().filter(ManagedProcess::isReady).count() < count) {
+        while (control.state().processes(VALIDATOR).stream().filter(ClusterState.Entry::ready).count() < count) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("fewer than " + count + " validators ready after 3 minutes");
             }
@@ -273,10 +272,10 @@ final class FaultContext {
         }
     }
 
-    /** The validator replica whose instance id ({@code validator-service@host:port#...}) holds a lease. */
-    private ManagedProcess validatorAt(String holder) {
+    /** The name of the validator replica whose instance id ({@code validator-service@host:port#...}) holds a lease. */
+    private String validatorAt(String holder) {
         int port = Integer.parseInt(holder.substring(holder.lastIndexOf(':') + 1, holder.indexOf('#')));
-        return cluster.replicas("validator-service").stream().filter(p -> p.port() == port).findFirst()
+        return processes(VALIDATOR).stream().filter(p -> p.port() == port).map(ClusterState.Entry::name).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no validator replica on port " + port + " (lease holder " + holder + ")"));
     }
 }

@@ -45,10 +45,10 @@ public record Scenario(String name, String description, Fault fault) {
         Map<String, Scenario> all = new LinkedHashMap<>();
         for (String service : SERVICES) {
             add(all, "kill-" + shortName(service), "SIGKILL one " + service + " replica, start it again after the hold",
-                    context -> context.killAndRestart(context.cluster().replicas(service).get(0)));
+                    context -> context.killAndRestart(context.processes(service).get(0)));
         }
         add(all, "kill-gateway", "SIGKILL one gateway, start it again after the hold",
-                context -> context.killAndRestart(context.cluster().gateways().get(0)));
+                context -> context.killAndRestart(context.processes("gateway").get(0)));
         add(all, "kill-leader", "SIGKILL the validator that holds a register's lease, ten times, each once another has taken over",
                 context -> context.killLeaders(10));
         add(all, "pause-leader", "SIGSTOP the validator that holds a register's lease for longer than the lease, then SIGCONT: "
@@ -61,7 +61,7 @@ public record Scenario(String name, String description, Fault fault) {
                 context -> context.restartStore("mongo"));
         for (String service : SERVICES) {
             add(all, "outage-" + shortName(service), "SIGKILL every " + service + " replica at once, start them all again after the hold",
-                    context -> context.outage(context.cluster().replicas(service)));
+                    context -> context.outage(context.processes(service)));
         }
         return all;
     }

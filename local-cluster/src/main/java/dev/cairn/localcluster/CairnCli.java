@@ -2,7 +2,6 @@ package dev.cairn.localcluster;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,8 +10,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import dev.cairn.localcluster.control.ControlClient;
+import dev.cairn.localcluster.control.ProcessControl;
 import dev.cairn.localcluster.process.JavaCommand;
-import dev.cairn.localcluster.process.Readiness;
 
 /**
  * {@code bin/cairn}: up, down and status of the local cluster. See {@link #USAGE}.
@@ -24,7 +24,7 @@ public final class CairnCli {
 
               up       build what is missing, start the suite, print its URL
                  --replicas N                 replicas of every service (default 1)
-                 --replicas-of SERVICE=N      replicas of one service (repeatable)
+                 --replicas-of SERVICE=N      replicas of one service (repeatable; 0 leaves it out, but not tenant-service)
                  --gateways N                 gateway replicas (default 2 when N > 1, else 1)
                  --port P                     front port (default 8080; 0 = any free port)
                  --nginx auto|on|off          nginx in front (default: when installed)
@@ -41,6 +41,9 @@ public final class CairnCli {
                  --build                      rebuild even when the jars exist
                  --detach                     return once ready; stop later with 'bin/cairn down'
               down     stop a running suite and everything it started
+              kill|stop|start|pause|resume PROCESS ...
+                       SIGKILL, stop gracefully, start again (and wait until ready), SIGSTOP or
+                       SIGCONT processes of the running suite, named as status lists them
               status   list every process with its port, pid and readiness
               setup    install nginx (apt-get), so that 'up' puts it in front
                  --test                       also Debian's chromium and chromium-driver, for the console's browser tests
@@ -75,6 +78,7 @@ public final class CairnCli {
                 case "up" -> up(root, home, rest);
                 case "down" -> down(home);
                 case "status" -> status(home);
+                case "kill", "stop", "start", "pause", "resume" -> control(home, ProcessControl.Verb.parse(args[0]), rest);
                 default -> {
                     System.err.print("Unknown command '" + args[0] + "'\n\n" + USAGE);
                     yield 2;
@@ -303,9 +307,7 @@ public final class CairnCli {
             } else if (entry.readiness() == null) {
                 readiness = "running";
             } else {
-                boolean ready = entry.readiness().startsWith("tcp://")
-                        ? Readiness.tcp("127.0.0.1", entry.port()).isReady()
-                        : Readiness.http(URI.create(entry.readiness())).isReady();
+                boolean ready = entry.ready();
                 readiness = ready ? "ready" : "not ready";
                 allReady &= ready;
             }
@@ -314,6 +316,25 @@ public final class CairnCli {
         }
         System.out.println("Logs: " + Path.of(s.runDirectory()).resolve("logs"));
         return allReady ? 0 : 1;
+    }
+
+    /** Asks the running launcher to do {@code verb} to each named process, in turn. */
+    private static int control(Path home, ProcessControl.Verb verb, List<String> processes) {
+        if (processes.isEmpty()) {
+            throw new IllegalArgumentException(verb.verb() + " needs the name of a process, as bin/cairn status lists it");
+        }
+        ControlClient client = ControlClient.attach(home);
+        for (String process : processes) {
+            client.send(verb, process);
+            System.out.println(switch (verb) {
+                case KILL -> "Killed ";
+                case STOP -> "Stopped ";
+                case START -> "Started (and ready) ";
+                case PAUSE -> "Paused ";
+                case RESUME -> "Resumed ";
+            } + process);
+        }
+        return 0;
     }
 
     private static boolean takesValue(String option) {

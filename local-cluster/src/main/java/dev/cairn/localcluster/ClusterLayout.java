@@ -25,6 +25,7 @@ final class ClusterLayout {
     private final Secrets secrets;
     private final Stores.Endpoints endpoints;
     private final long launcherPid;
+    private final Map<String, Integer> vacantPorts = new java.util.concurrent.ConcurrentHashMap<>();
 
     ClusterLayout(ClusterSpec spec, Map<String, List<Integer>> servicePorts, int frontPort, Secrets secrets, Stores.Endpoints endpoints,
             long launcherPid) {
@@ -109,8 +110,9 @@ final class ClusterLayout {
     Map<String, String> gatewayEnvironment(int port) {
         Map<String, String> env = commonEnvironment(port);
         Map<String, Object> services = new LinkedHashMap<>();
+        // a service left out gets an empty list: the gateway neither routes to it nor counts it in /api/health
         servicePorts.forEach((service, ports) -> services.put(service,
-                Map.of("uris", ports.stream().map(p -> "http://127.0.0.1:" + p).toList())));
+                Map.of("uris", ports.isEmpty() ? "" : ports.stream().map(p -> "http://127.0.0.1:" + p).toList())));
         Map<String, Object> json = Map.of("cairn", Map.of("gateway", Map.of("services", services)));
         env.put("SPRING_APPLICATION_JSON", JsonMapper.builder().build().writeValueAsString(json));
         return env;
@@ -137,9 +139,16 @@ final class ClusterLayout {
         return "http://127.0.0.1:" + frontPort + ",http://localhost:" + frontPort;
     }
 
-    /** Every replica's base address, for clients that spread calls over them. */
+    /**
+     * Every replica's base address, for clients that spread calls over them. A service left out
+     * (no replicas) is given as an address where nothing listens: its clients see it down.
+     */
     private String replicaUris(String service) {
-        return String.join(",", servicePorts.get(service).stream().map(p -> "http://127.0.0.1:" + p).toList());
+        List<Integer> ports = servicePorts.get(service);
+        if (ports.isEmpty()) {
+            return "http://127.0.0.1:" + vacantPorts.computeIfAbsent(service, s -> Ports.free());
+        }
+        return String.join(",", ports.stream().map(p -> "http://127.0.0.1:" + p).toList());
     }
 
     /** Every tenant replica's address of a path, for clients that try them in turn. */

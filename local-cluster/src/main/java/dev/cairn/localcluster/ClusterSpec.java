@@ -166,8 +166,11 @@ public final class ClusterSpec {
                 throw new IllegalArgumentException("unknown service '" + service + "'; known: "
                         + ServiceCatalog.SERVICES.stream().map(ServiceCatalog.Service::name).toList());
             }
-            if (count < 1) {
-                throw new IllegalArgumentException("replicas of " + service + " must be at least 1");
+            if (count < 0) {
+                throw new IllegalArgumentException("replicas of " + service + " cannot be negative");
+            }
+            if (count == 0 && service.equals("tenant-service")) {
+                throw new IllegalArgumentException("tenant-service cannot be left out: it signs every token the others accept");
             }
             replicasOf.put(service, count);
             return this;

@@ -2,6 +2,7 @@ package dev.cairn.localcluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,11 +14,16 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.cairn.localcluster.process.Readiness;
+
 /**
  * What a running launcher writes to {@code <home>/state.json} so that {@code bin/cairn status}
  * and {@code bin/cairn down}, run from another shell, can find every process it started.
+ *
+ * @param mongoBackend the embedded MongoDB server's backend ({@code h2} keeps its data over a
+ *                     restart, {@code memory} does not), or {@code external}
  */
-public record ClusterState(String status, long launcherPid, String frontUrl, String runDirectory, Instant updatedAt,
+public record ClusterState(String status, long launcherPid, String frontUrl, String runDirectory, String mongoBackend, Instant updatedAt,
         List<Entry> processes) {
 
     public static final String STARTING = "starting";
@@ -31,6 +37,22 @@ public record ClusterState(String status, long launcherPid, String frontUrl, Str
      * @param readiness what tells that it is ready (an http:// URL or tcp://host:port)
      */
     public record Entry(String name, String role, int port, long pid, Instant startedAt, String readiness, String log) {
+
+        /** Whether the process is running and, when it has a readiness check, passes it. */
+        public boolean ready() {
+            if (live(this).isEmpty()) {
+                return false;
+            }
+            if (readiness == null) {
+                return true;
+            }
+            return readiness.startsWith("tcp://") ? Readiness.tcp("127.0.0.1", port).isReady() : Readiness.http(URI.create(readiness)).isReady();
+        }
+    }
+
+    /** The recorded processes of one role (a service, gateway, nginx, mongo, redis, postgres), in name order. */
+    public List<Entry> processes(String role) {
+        return processes.stream().filter(p -> p.role().equals(role)).sorted(java.util.Comparator.comparing(Entry::name)).toList();
     }
 
     private static final JsonMapper JSON = JsonMapper.builder()

@@ -20,6 +20,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.cairn.localcluster.control.ControlSocket;
+import dev.cairn.localcluster.control.ProcessControl;
 import dev.cairn.localcluster.process.CdsArchive;
 import dev.cairn.localcluster.process.JavaCommand;
 import dev.cairn.localcluster.process.ManagedProcess;
@@ -33,9 +35,10 @@ import dev.cairn.localcluster.store.Stores;
  * listens and what each is told is the {@link ClusterLayout}. {@code bin/cairn up} runs one; end-to-end tests and benchmarks start one per
  * test run through {@link #start(ClusterSpec)} and kill and restart its replicas.
  */
-public final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements ProcessControl, AutoCloseable {
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(25);
+    private static final String POSTGRES = "postgres";
 
     private final ClusterSpec spec;
     private final Path runDirectory;
@@ -48,6 +51,7 @@ public final class LocalCluster implements AutoCloseable {
     private int frontPort;
     private String frontUrl;
     private Thread shutdownHook;
+    private ControlSocket control;
     private volatile boolean closed;
 
     private LocalCluster(ClusterSpec spec) {
@@ -128,6 +132,12 @@ public final class LocalCluster implements AutoCloseable {
         awaitAll(all, spec.readyTimeout);
         awaitFront(Duration.ofSeconds(30));
         writeState(ClusterState.READY);
+        try {
+            control = ControlSocket.open(spec.home, this);
+        } catch (java.io.UncheckedIOException e) {
+            System.err.println("No control socket (" + e.getCause().getMessage() + "): bin/cairn kill, start and the others, "
+                    + "and bin/cairn faults --attach, cannot reach this suite");
+        }
     }
 
     private ManagedProcess javaProcess(String name, String role, int port, Path jar, Map<String, String> environment,
@@ -151,6 +161,9 @@ public final class LocalCluster implements AutoCloseable {
         Map<String, Path> jars = new LinkedHashMap<>();
         Map<String, Map<String, String>> environments = new LinkedHashMap<>();
         for (ServiceCatalog.Service service : ServiceCatalog.SERVICES) {
+            if (spec.replicasOf(service.name()) == 0) {
+                continue;
+            }
             jars.put(service.name(), spec.repositoryRoot.resolve(service.jarPath()));
             environments.put(service.name(), layout.serviceEnvironment(service, Ports.free()));
         }
@@ -307,6 +320,60 @@ public final class LocalCluster implements AutoCloseable {
         writeState(ClusterState.READY);
     }
 
+    // ---- the same, by name: what bin/cairn kill|stop|start|pause|resume and the fault campaign ask for ----
+
+    @Override
+    public ClusterState state() {
+        return state(ClusterState.READY);
+    }
+
+    @Override
+    public void kill(String process) {
+        kill(process(process, "killed"));
+    }
+
+    @Override
+    public void stop(String process) {
+        if (process.equals(POSTGRES)) {
+            stores.stopPostgres();
+            writeState(ClusterState.READY);
+        } else {
+            stop(process(process, "stopped"));
+        }
+    }
+
+    @Override
+    public void start(String process) {
+        if (process.equals(POSTGRES)) {
+            stores.startPostgres();
+            writeState(ClusterState.READY);
+        } else {
+            restart(process(process, "started"));
+        }
+    }
+
+    @Override
+    public void pause(String process) {
+        process(process, "paused").pause();
+    }
+
+    @Override
+    public void resume(String process) {
+        process(process, "resumed").resume();
+    }
+
+    /** A process the launcher started, by name; the embedded PostgreSQL can only be stopped and started. */
+    private ManagedProcess process(String name, String done) {
+        if (name.equals(POSTGRES)) {
+            throw new IllegalArgumentException("postgres can be stopped and started, not " + done);
+        }
+        List<ManagedProcess> all = new ArrayList<>(stores.processes());
+        all.addAll(applicationProcesses());
+        return all.stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no process '" + name + "'; known: "
+                        + String.join(", ", state().processes().stream().map(ClusterState.Entry::name).toList())));
+    }
+
     /**
      * SIGKILLs every service replica, gateway and nginx at once, as when every machine running the
      * installation's services dies; the stores live on.
@@ -336,6 +403,10 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private synchronized void writeState(String status) {
+        state(status).write(spec.home);
+    }
+
+    private ClusterState state(String status) {
         List<ClusterState.Entry> entries = new ArrayList<>();
         List<ManagedProcess> processes = new ArrayList<>(stores.processes());
         processes.addAll(applicationProcesses());
@@ -345,11 +416,11 @@ public final class LocalCluster implements AutoCloseable {
         }
         long postgresPid = stores.postgresPid();
         if (postgresPid > 0) {
-            entries.add(new ClusterState.Entry("postgres", "postgres", 0, postgresPid, startInstant(postgresPid), null,
+            entries.add(new ClusterState.Entry(POSTGRES, POSTGRES, 0, postgresPid, startInstant(postgresPid), null,
                     runDirectory.resolve("logs/postgres.log").toString()));
         }
-        new ClusterState(status, ProcessHandle.current().pid(), frontUrl, runDirectory.toString(), Instant.now(), entries)
-                .write(spec.home);
+        String mongo = spec.mongoUri != null ? "external" : spec.mongoBackend.name().toLowerCase(java.util.Locale.ROOT);
+        return new ClusterState(status, ProcessHandle.current().pid(), frontUrl, runDirectory.toString(), mongo, Instant.now(), entries);
     }
 
     private static Instant startInstant(long pid) {
@@ -363,6 +434,9 @@ public final class LocalCluster implements AutoCloseable {
             return;
         }
         closed = true;
+        if (control != null) {
+            control.close();
+        }
         try {
             writeState(ClusterState.STOPPING);
         } catch (RuntimeException ignored) {

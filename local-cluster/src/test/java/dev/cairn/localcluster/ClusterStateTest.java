@@ -17,7 +17,7 @@ class ClusterStateTest {
     @Test
     void roundTripsThroughTheStateFile() {
         ProcessHandle self = ProcessHandle.current();
-        ClusterState state = new ClusterState(ClusterState.READY, self.pid(), "http://127.0.0.1:8080", "/tmp/run", Instant.now(),
+        ClusterState state = new ClusterState(ClusterState.READY, self.pid(), "http://127.0.0.1:8080", "/tmp/run", "h2", Instant.now(),
                 List.of(new ClusterState.Entry("wallet-service-1", "wallet-service", 1234, self.pid(),
                         self.info().startInstant().orElse(null), "http://127.0.0.1:1234/actuator/health/readiness", "/tmp/run/x.log")));
         state.write(home);

@@ -10,6 +10,8 @@ import dev.cairn.faults.Campaign;
 import dev.cairn.faults.FaultReport;
 import dev.cairn.faults.Scenario;
 import dev.cairn.localcluster.LocalCluster;
+import dev.cairn.localcluster.control.ControlClient;
+import dev.cairn.localcluster.control.ProcessControl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * again, and Redis stopped and started. After each: no acknowledged transaction lost or sealed
  * twice, every register verifies, no event missed by a follower after backfill, every
  * acknowledged workflow step applied, and the suite served every kind of request again. The
- * report, with a timeline chart per scenario, goes to {@code target/faults/}.
+ * campaign acts through the launcher's control socket, as {@code bin/cairn faults --attach}
+ * does. The report, with a timeline chart per scenario, goes to {@code target/faults/}.
  */
 @ExtendWith(SharedCluster.class)
 class FaultCampaignE2EIT {
@@ -33,7 +36,9 @@ class FaultCampaignE2EIT {
         Campaign.Settings settings = Campaign.Settings.quick(ValidatorE2EIT.LEASE_TTL, false);
         List<Scenario> scenarios = Scenario.named(SCENARIOS);
 
-        List<Campaign.Outcome> outcomes = new Campaign(cluster, SharedCluster.repositoryRoot(), Installation.ADMIN_EMAIL,
+        // as bin/cairn faults --attach does: the processes named, and killed and started by the launcher through its control socket
+        ProcessControl attached = ControlClient.attach(cluster.home());
+        List<Campaign.Outcome> outcomes = new Campaign(attached, SharedCluster.repositoryRoot(), Installation.ADMIN_EMAIL,
                 Installation.ADMIN_PASSWORD, settings).run(scenarios);
         FaultReport.write(Path.of("target", "faults"), "faults", "The short campaign of the system tests (FaultCampaignE2EIT) on their "
                 + "shared cluster: two replicas of every service (three validators), two gateways, the embedded MongoDB server on its memory "

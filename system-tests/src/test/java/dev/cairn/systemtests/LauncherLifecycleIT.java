@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * bin/cairn as an operator uses it: up (detached and in the foreground), status, down, and
- * what is left when the launcher dies: nothing, once down has run.
+ * bin/cairn as an operator uses it: up (detached and in the foreground), status, kill and start
+ * of one process, down, and what is left when the launcher dies: nothing, once down has run.
  */
 class LauncherLifecycleIT {
 
@@ -34,8 +34,8 @@ class LauncherLifecycleIT {
     private final Path home = root.resolve("system-tests/target/cli-home");
 
     @Test
-    void detachedUpStatusLauncherKilledThenDownLeavesNothingBehind() throws Exception {
-        Result up = cairn("up", "--detach", "--port", "0", "--nginx", "off", "--mongo-backend", "memory", "--fresh");
+    void detachedUpStatusKillStartLauncherKilledThenDownLeavesNothingBehind() throws Exception {
+        Result up = cairn(withTenantAndWalletOnly("up", "--detach", "--port", "0", "--nginx", "off", "--mongo-backend", "memory", "--fresh"));
         assertThat(up.exitCode()).as(up.output()).isZero();
         Matcher ready = READY.matcher(up.output());
         assertThat(ready.find()).as(up.output()).isTrue();
@@ -44,7 +44,22 @@ class LauncherLifecycleIT {
         Result status = cairn("status");
         assertThat(status.exitCode()).as(status.output()).isZero();
         assertThat(status.output()).contains("wallet-service-1").contains("gateway-1").contains("mongo").contains("redis")
-                .doesNotContain("not ready").doesNotContain("stopped");
+                .doesNotContain("not ready").doesNotContain("stopped").doesNotContain("blueprint-service");
+
+        // a process of the running suite, by name, through the launcher: killed, then started again on its port
+        Result kill = cairn("kill", "wallet-service-1");
+        assertThat(kill.exitCode()).as(kill.output()).isZero();
+        assertThat(cairn("status").output()).containsPattern("wallet-service-1 .* stopped");
+        Result start = cairn("start", "wallet-service-1");
+        assertThat(start.exitCode()).as(start.output()).isZero();
+        assertThat(start.output()).contains("Started (and ready) wallet-service-1");
+        Result again = cairn("status");
+        assertThat(again.exitCode()).as(again.output()).isZero();
+        assertThat(again.output()).doesNotContain("stopped").doesNotContain("not ready");
+        Result unknown = cairn("kill", "wallet-service-9");
+        assertThat(unknown.exitCode()).as(unknown.output()).isEqualTo(2);
+        assertThat(unknown.output()).contains("no process 'wallet-service-9'").contains("wallet-service-1");
+        assertThat(cairn("kill", "postgres").output()).contains("postgres can be stopped and started, not killed");
 
         ClusterState state = ClusterState.read(home).orElseThrow();
         assertThat(state.processes()).as("the processes the launcher recorded").hasSizeGreaterThan(5);
@@ -64,8 +79,9 @@ class LauncherLifecycleIT {
 
     @Test
     void ctrlCOnAForegroundUpStopsEverything() throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(root.resolve("bin/cairn").toString(), "up", "--port", "0", "--nginx", "off",
-                "--mongo-backend", "memory")
+        List<String> command = new ArrayList<>(List.of(root.resolve("bin/cairn").toString()));
+        command.addAll(List.of(withTenantAndWalletOnly("up", "--port", "0", "--nginx", "off", "--mongo-backend", "memory")));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(root.toFile()).redirectErrorStream(true);
         builder.environment().put("CAIRN_HOME", home.toString());
         Process up = builder.start();
@@ -105,6 +121,18 @@ class LauncherLifecycleIT {
                 cairn("down");
             }
         }
+    }
+
+    /**
+     * The suite with the tenant and wallet services only (the others scaled to 0): the launcher
+     * treats every process alike, so two kinds of service show what it does with all of them.
+     */
+    private static String[] withTenantAndWalletOnly(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        for (String service : List.of("register-service", "validator-service", "blueprint-service", "peer-service")) {
+            all.addAll(List.of("--replicas-of", service + "=0"));
+        }
+        return all.toArray(String[]::new);
     }
 
     private Result cairn(String... args) throws Exception {

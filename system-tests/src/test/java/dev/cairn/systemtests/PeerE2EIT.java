@@ -54,7 +54,7 @@ class PeerE2EIT {
         String nodeA = atA.json("/api/peers/self").path("nodeId").asString();
         assertThat(nodeA).matches("[0-9a-f]{40}");
 
-        LocalCluster b = start("b", a.frontUrl(), 1, null);
+        LocalCluster b = start("b", a.frontUrl(), 1, null, false);
         Client atB = Client.bootstrap(b);
         String nodeB = atB.json("/api/peers/self").path("nodeId").asString();
         assertThat(nodeB).isNotEqualTo(nodeA);
@@ -134,7 +134,7 @@ class PeerE2EIT {
         assertThat(status.path("lagDockets").asLong()).isZero();
 
         // C joins through A alone, admits only A and B, and finds B
-        LocalCluster c = start("c", a.frontUrl(), 100, nodeA + "," + nodeB);
+        LocalCluster c = start("c", a.frontUrl(), 100, nodeA + "," + nodeB, true);
         Client atC = Client.bootstrap(c);
         await().atMost(Duration.ofSeconds(60)).until(() -> alive(atC, nodeB) && alive(atC, nodeA));
 
@@ -337,10 +337,16 @@ class PeerE2EIT {
                 at.json("/api/registers/" + registerId + "/transactions?size=1").path("total").asLong() == before + count);
     }
 
-    private static LocalCluster start(String name, String seed, int batchDockets, String allow) {
+    /**
+     * Another installation: one replica of each service it needs (two of the peer service) behind
+     * one gateway. The blueprint service is left out, and so are the services the test never uses
+     * on an installation that only {@code follows} (the wallet and validator services).
+     */
+    private static LocalCluster start(String name, String seed, int batchDockets, String allow, boolean follows) {
         ClusterSpec.Builder spec = ClusterSpec.builder(SharedCluster.repositoryRoot())
                 .home(Path.of(System.getProperty("cairn.test.home", "target/cairn-home") + "-" + name))
-                .replicas(1).replicasOf("peer-service", 2).gateways(1).frontPort(0).nginx(ClusterSpec.NginxMode.OFF)
+                .replicas(1).replicasOf("peer-service", 2).replicasOf("blueprint-service", 0)
+                .gateways(1).frontPort(0).nginx(ClusterSpec.NginxMode.OFF)
                 .mongoBackend(ClusterSpec.MongoBackend.MEMORY).freshData(true).readyTimeout(Duration.ofMinutes(5))
                 .environment("CAIRN_PEER_SEEDS", seed).environment("CAIRN_PEER_EXCHANGEINTERVAL", "1s")
                 .environment("CAIRN_PEER_BATCHDOCKETS", String.valueOf(batchDockets)).environment("CAIRN_PEER_LONGPOLL", "2s")
@@ -349,6 +355,9 @@ class PeerE2EIT {
                 .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_AUTH_LIMIT", "1000000");
         if (allow != null) {
             spec.environment("CAIRN_PEER_ALLOW", allow);
+        }
+        if (follows) {
+            spec.replicasOf("wallet-service", 0).replicasOf("validator-service", 0);
         }
         LocalCluster cluster = LocalCluster.start(spec.build());
         STARTED.add(cluster);

@@ -25,7 +25,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * {@code GET /api/health}: probes every replica of every service now and reports them. 200 when
- * each service has at least one ready replica, 503 otherwise. Answers are shared for a short
+ * each service has at least one ready replica, 503 otherwise. A service this installation
+ * leaves out (an empty static list) is not reported. Answers are shared for a short
  * moment so that a burst of health requests does not multiply into a burst of probes.
  */
 public class AggregatedHealthHandler {
@@ -52,7 +53,7 @@ public class AggregatedHealthHandler {
     }
 
     private Mono<Report> collect() {
-        return Flux.fromIterable(new ArrayList<>(registry.services()))
+        return Flux.fromIterable(registry.services().stream().filter(registry::deployed).toList())
                 .flatMap(service -> Flux.fromIterable(registry.replicas(service))
                         .flatMap(prober::probe)
                         .collectList()

@@ -54,6 +54,15 @@ public class UpstreamRegistry {
     }
 
     /**
+     * False for a service given an empty static list: left out of this installation on purpose
+     * (scaled to zero), so its absence is not an outage. Its routes still answer 503. In DNS
+     * mode a service without addresses is down, not left out.
+     */
+    public boolean deployed(String service) {
+        return properties.discovery().mode() != UpstreamProperties.Mode.STATIC || !properties.service(service).uris().isEmpty();
+    }
+
+    /**
      * Next routable replica of a service in round-robin order, skipping the ones this request has
      * already tried, so that a retry goes to another replica whenever there is one. When every
      * replica is down and some only because their probes were too slow (a machine so busy that a
