@@ -26,7 +26,8 @@ import org.springframework.validation.annotation.Validated;
  *                            transaction arrived; {@code max-bytes} caps its transactions' total size (below the register's
  *                            request limit)
  * @param lease               a register's lease: {@code ttl} and {@code renew-every} (at most half the ttl)
- * @param pollInterval        how often a replica looks for work
+ * @param pollInterval        how often a replica looks for work while there is some
+ * @param idlePollInterval    how often an idle replica looks for work on its own (arrivals wake it at once)
  * @param sealingThreads      how many registers a replica seals at the same time
  * @param genesisPollInterval how often a replica looks for registers awaiting genesis
  * @param maxClockSkew        how far in the future a transaction's timestamp may be
@@ -44,6 +45,7 @@ public record ValidatorProperties(
         @DefaultValue @Valid Docket docket,
         @DefaultValue @Valid Lease lease,
         @DefaultValue("25ms") Duration pollInterval,
+        @DefaultValue("1s") Duration idlePollInterval,
         @DefaultValue("4") @Min(1) int sealingThreads,
         @DefaultValue("2s") Duration genesisPollInterval,
         @DefaultValue("30s") Duration maxClockSkew,

@@ -56,6 +56,7 @@ public class Submissions {
     }
 
     private final Mempool mempool;
+    private final PendingWork pendingWork;
     private final RegisterClient registers;
     private final WorkflowSteps workflowSteps;
     private final JsonMapper json;
@@ -64,10 +65,11 @@ public class Submissions {
     private final Counter accepted;
     private final Counter duplicates;
 
-    public Submissions(Mempool mempool, RegisterClient registers, WorkflowSteps workflowSteps, ValidatorProperties properties, Clock clock,
-            MeterRegistry meters, JsonMapper json) {
+    public Submissions(Mempool mempool, PendingWork pendingWork, RegisterClient registers, WorkflowSteps workflowSteps, ValidatorProperties properties,
+            Clock clock, MeterRegistry meters, JsonMapper json) {
         this.json = json;
         this.mempool = mempool;
+        this.pendingWork = pendingWork;
         this.registers = registers;
         this.workflowSteps = workflowSteps;
         this.properties = properties;
@@ -205,6 +207,7 @@ public class Submissions {
             }
             Set<String> known = mempool.insert(unique, now);
             stored = true;
+            pendingWork.arrived(unique.stream().filter(a -> !known.contains(a.txId())).map(Mempool.Accepted::registerId).distinct().toList());
             return known;
         } finally {
             if (!stored) {

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,10 +26,13 @@ import dev.cairn.platform.lease.Leases;
 import dev.cairn.validator.clients.RegisterClient;
 import dev.cairn.validator.config.ValidatorProperties;
 import dev.cairn.validator.mempool.Mempool;
+import dev.cairn.validator.mempool.PendingWork;
 
 /**
  * Finds the work and hands it out. A finder thread looks for registers with pending
- * transactions (or awaiting their genesis docket) every {@code poll-interval}; each goes to one
+ * transactions (or awaiting their genesis docket) every {@code poll-interval} while there is
+ * work; when there is none, it waits for {@link PendingWork} to wake it (transactions arrived at
+ * any replica) and looks on its own every {@code idle-poll-interval}. Each register goes to one
  * of {@code sealing-threads} sealer threads, so registers are sealed side by side and each by
  * one thread at a time, for as long as this replica holds the register's lease and full dockets
  * are waiting ({@link DocketSealer}).
@@ -51,10 +55,11 @@ class SealingLoop {
     private volatile Set<String> awaitingGenesis = ConcurrentHashMap.newKeySet();
     private volatile Instant nextGenesisPoll = Instant.EPOCH;
     private volatile boolean running = true;
+    private final Semaphore wakeUps = new Semaphore(0);
     private Thread worker;
 
-    SealingLoop(Mempool mempool, Leases leases, RegisterClient registers, DocketSealer sealer, ChainHeads heads, ValidatorProperties properties,
-            Clock clock) {
+    SealingLoop(Mempool mempool, PendingWork pendingWork, Leases leases, RegisterClient registers, DocketSealer sealer, ChainHeads heads,
+            ValidatorProperties properties, Clock clock) {
         this.mempool = mempool;
         this.leases = leases;
         this.registers = registers;
@@ -63,6 +68,7 @@ class SealingLoop {
         this.properties = properties;
         this.clock = clock;
         this.complaints = new ThrottledLog(log, clock);
+        pendingWork.onArrival(this::wake);
         AtomicInteger threads = new AtomicInteger();
         this.sealers = Executors.newFixedThreadPool(properties.sealingThreads(), task -> {
             Thread thread = new Thread(task, "docket-sealer-" + threads.incrementAndGet());
@@ -92,18 +98,43 @@ class SealingLoop {
 
     private void run() {
         while (running) {
+            boolean found = true;
             try {
-                round();
+                found = round();
             } catch (RuntimeException e) {
                 complaints.warn("Looking for work failed, retrying: {}", e);
                 pause(Duration.ofMillis(500));
             }
-            pause(properties.pollInterval());
+            awaitWork(found || !busy.isEmpty() ? properties.pollInterval() : idleWait());
         }
     }
 
-    /** Hands every register with work, and no sealer on it yet, to a sealer thread. */
-    void round() {
+    /** Nothing to do: until the next look for registers awaiting genesis, and at most {@code idle-poll-interval}. */
+    private Duration idleWait() {
+        Duration untilGenesisPoll = Duration.between(clock.instant(), nextGenesisPoll);
+        Duration wait = untilGenesisPoll.compareTo(properties.idlePollInterval()) < 0 ? untilGenesisPoll : properties.idlePollInterval();
+        return wait.compareTo(properties.pollInterval()) < 0 ? properties.pollInterval() : wait;
+    }
+
+    /** Wakes the finder now: transactions arrived here or at another replica. */
+    void wake() {
+        if (wakeUps.availablePermits() == 0) {
+            wakeUps.release();
+        }
+    }
+
+    private void awaitWork(Duration timeout) {
+        try {
+            wakeUps.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            wakeUps.drainPermits();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /** Hands every register with work, and no sealer on it yet, to a sealer thread; whether there was any. */
+    boolean round() {
         Instant now = clock.instant();
         if (!now.isBefore(nextGenesisPoll)) {
             nextGenesisPoll = now.plus(properties.genesisPollInterval());
@@ -126,6 +157,7 @@ class SealingLoop {
                 }
             }
         }
+        return !work.isEmpty();
     }
 
     /** Seals the register's dockets while this replica holds its lease and full dockets are waiting. */
