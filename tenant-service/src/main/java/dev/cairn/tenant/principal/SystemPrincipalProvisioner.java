@@ -53,7 +53,7 @@ public class SystemPrincipalProvisioner {
             var existing = principals.findByClientId(wanted.clientId());
             if (existing.isEmpty()) {
                 boolean created = principals.insertIfAbsent(new ServicePrincipal(UUID.randomUUID(), null, wanted.clientId(),
-                        wanted.clientId(), passwords.hash(secret), List.copyOf(new TreeSet<>(wanted.scopes())), true, "active", now, now));
+                        wanted.clientId(), passwords.patiently().hash(secret), List.copyOf(new TreeSet<>(wanted.scopes())), true, "active", now, now));
                 if (created) {
                     log.info("Provisioned service principal {} with scopes {}", wanted.clientId(), wanted.scopes());
                 }
@@ -64,10 +64,10 @@ public class SystemPrincipalProvisioner {
                 throw new IllegalStateException("Client id " + wanted.clientId() + " belongs to an organisation's principal");
             }
             List<String> scopes = List.copyOf(new TreeSet<>(wanted.scopes()));
-            boolean sameSecret = passwords.matches(secret, current.secretHash());
+            boolean sameSecret = passwords.patiently().matches(secret, current.secretHash());
             if (!sameSecret || !scopes.equals(current.scopes()) || !current.active()) {
                 principals.update(new ServicePrincipal(current.id(), null, current.clientId(), current.name(),
-                        sameSecret ? current.secretHash() : passwords.hash(secret), scopes, true, "active", current.createdAt(), now));
+                        sameSecret ? current.secretHash() : passwords.patiently().hash(secret), scopes, true, "active", current.createdAt(), now));
                 log.info("Updated service principal {} ({})", wanted.clientId(), sameSecret ? "scopes" : "secret rotated");
             }
         }

@@ -60,6 +60,30 @@ public class Passwords {
         bounded(() -> encoder.matches("not the decoy password", decoy));
     }
 
+    /**
+     * The service's own start-up work, which must not fail because clients are signing in: waits for
+     * a slot for as long as it takes (the other services of a restarted installation all ask this
+     * replica for tokens while it starts).
+     */
+    public Patient patiently() {
+        return new Patient();
+    }
+
+    /** {@link #hash} and {@link #matches} that wait for a slot instead of answering 503. */
+    public final class Patient {
+
+        private Patient() {
+        }
+
+        public String hash(String password) {
+            return waiting(() -> encoder.encode(password));
+        }
+
+        public boolean matches(String password, String hash) {
+            return password != null && hash != null && waiting(() -> encoder.matches(password, hash));
+        }
+    }
+
     private <T> T bounded(Supplier<T> work) {
         boolean acquired;
         try {
@@ -71,6 +95,20 @@ public class Passwords {
         if (!acquired) {
             throw busy();
         }
+        return holding(work);
+    }
+
+    private <T> T waiting(Supplier<T> work) {
+        try {
+            slots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to check a password", e);
+        }
+        return holding(work);
+    }
+
+    private <T> T holding(Supplier<T> work) {
         try {
             return work.get();
         } finally {

@@ -33,6 +33,23 @@ class PasswordsTest {
     }
 
     @Test
+    void startUpWorkWaitsForASlotInsteadOfFailing() throws Exception {
+        Semaphore slots = new Semaphore(1);
+        Passwords passwords = new Passwords(slots, Duration.ofMillis(100));
+        String hash = passwords.hash("a password long enough");
+
+        slots.acquireUninterruptibly(); // sign-ins of the other services hold every slot
+        java.util.concurrent.CompletableFuture<Boolean> check = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> passwords.patiently().matches("a password long enough", hash));
+        Thread.sleep(300); // three times as long as a sign-in would wait
+        assertThat(check).as("still waiting, not refused").isNotDone();
+        slots.release();
+        assertThat(check.get(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(passwords.patiently().matches("another password entirely", passwords.patiently().hash("a password long enough"))).isFalse();
+        assertThat(slots.availablePermits()).isEqualTo(1);
+    }
+
+    @Test
     void theHeapAndTheCoresBoundHowManyHashesRunAtOnce() {
         long mib = 1024L * 1024;
         assertThat(Passwords.concurrencyFor(256 * mib, 2)).as("a quarter of 256 MiB holds three").isEqualTo(3);
