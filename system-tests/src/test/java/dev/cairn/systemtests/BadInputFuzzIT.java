@@ -219,7 +219,7 @@ class BadInputFuzzIT {
         Parameter broken = defect == Defect.BAD_PATH_ID ? pick(operation.in("path"), draw.target()) : null;
         String path = operation.path();
         for (Parameter parameter : operation.in("path")) {
-            String value = parameter == broken ? badId(draw) : valueFor(operation, parameter);
+            String value = parameter == broken ? badId(draw, valueFor(operation, parameter)) : valueFor(operation, parameter);
             path = path.replace("{" + parameter.name() + "}", URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"));
         }
         List<String> query = new ArrayList<>();
@@ -333,15 +333,17 @@ class BadInputFuzzIT {
             "0123456789abcdef0123456789abcdef", "cairn1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq", "'; DROP TABLE users; --",
             "{\"$gt\":\"\"}", "../../actuator/env", "1.5", "true");
 
-    private static String badId(Draw draw) {
-        int variant = Math.floorMod(draw.variant(), BAD_IDS.size() + 2);
-        if (variant == BAD_IDS.size()) {
-            return "x".repeat(3000);
+    /** A bad value for a path parameter: never the good one ({@code valid}), which "0" is for a height. */
+    private static String badId(Draw draw, String valid) {
+        for (int next = 0; ; next++) {
+            int variant = Math.floorMod(draw.variant() + next, BAD_IDS.size() + 2);
+            String bad = variant == BAD_IDS.size() ? "x".repeat(3000)
+                    : variant == BAD_IDS.size() + 1 ? (draw.text() == null ? "fuzz" : draw.text())
+                    : BAD_IDS.get(variant);
+            if (!bad.equals(valid)) {
+                return bad;
+            }
         }
-        if (variant == BAD_IDS.size() + 1) {
-            return draw.text() == null ? "fuzz" : draw.text();
-        }
-        return BAD_IDS.get(variant);
     }
 
     private static String badQueryValue(Parameter parameter, Draw draw) {

@@ -207,7 +207,7 @@ class ValidatorE2EIT extends AgainstSharedCluster {
                 .isLessThan(LEASE_TTL.toMillis() / 1000.0 + 1.5);
     }
 
-    /** Batches of 20 through the front, each one chained on the last transaction of the batch before; repeated until answered. */
+    /** Batches of 20 through the front, one about every half second per register, each chained on the last transaction of the batch before; repeated until answered. */
     private void submitUntilStopped(String registerId, Set<String> acknowledged, AtomicBoolean loading, AtomicInteger retries) {
         LedgerFixture client = new LedgerFixture();
         String previous = null;
@@ -235,7 +235,8 @@ class ValidatorE2EIT extends AgainstSharedCluster {
             }
             transactions.forEach(tx -> acknowledged.add(tx.path("txId").asString()));
             previous = transactions.get(transactions.size() - 1).path("txId").asString();
-            sleep(150);
+            // a steady load, not a flood: on two cores a flood would starve the restarted validators, and the test is about kills
+            sleep(500);
         }
     }
 
