@@ -30,9 +30,11 @@ import static dev.cairn.benchmarks.BenchHttp.post;
  * while A's register grows at {@code --rate} transactions per second for {@code --seconds}
  * (from each docket's write on A to B serving it). Writes docs/benchmarks/peer.md.
  *
- * <pre>bin/cairn bench peer [--transactions 40000] [--per-docket 100] [--rate 200] [--seconds 30] [--backends memory,h2] [--profile]
- *     [--jvm-options "FLAGS"]</pre>
+ * <pre>bin/cairn bench peer [--transactions 40000] [--per-docket 100] [--warm-ups 2] [--rate 200] [--seconds 30] [--backends memory,h2]
+ *     [--profile] [--jvm-options "FLAGS"]</pre>
  *
+ * Before the measured catch-up, {@code --warm-ups} registers of the same size are replicated
+ * the same way, so that the JVMs have compiled the replication path.
  * {@code --profile} records the measured pass of the busiest processes with the flight recorder;
  * {@code --jvm-options} adds JVM flags to every service replica (to try a flag's effect).
  */
@@ -47,6 +49,7 @@ public final class PeerBenchmark {
         int perDocket = option(args, "--per-docket", 100);
         int rate = option(args, "--rate", 200);
         int seconds = option(args, "--seconds", 30);
+        int warmUps = Math.max(1, option(args, "--warm-ups", 2));
         boolean profile = List.of(args).contains("--profile");
         List<String> jvmOptions = BenchHttp.jvmOptions(args);
         List<ClusterSpec.MongoBackend> backends = new ArrayList<>();
@@ -60,13 +63,13 @@ public final class PeerBenchmark {
                         + "docket and transaction (hashes, both signatures, Merkle roots, links, sealing keys, the signed head) "
                         + "before storing it.");
         for (ClusterSpec.MongoBackend backend : backends) {
-            run(root, backend, transactions, perDocket, rate, seconds, profile, jvmOptions, report, backend == backends.get(0));
+            run(root, backend, transactions, perDocket, rate, seconds, warmUps, profile, jvmOptions, report, backend == backends.get(0));
         }
         report.write(root.resolve("docs/benchmarks/peer.md"));
     }
 
-    private static void run(Path root, ClusterSpec.MongoBackend backend, int transactions, int perDocket, int rate, int seconds, boolean profile,
-            List<String> jvmOptions, Report report, boolean first) throws Exception {
+    private static void run(Path root, ClusterSpec.MongoBackend backend, int transactions, int perDocket, int rate, int seconds, int warmUps,
+            boolean profile, List<String> jvmOptions, Report report, boolean first) throws Exception {
         String name = backend.name().toLowerCase(java.util.Locale.ROOT);
         System.out.println("backend " + name + ": starting installations A and B ...");
         Path homeA = Files.createTempDirectory("cairn-bench-peer-a");
@@ -83,20 +86,29 @@ public final class PeerBenchmark {
             String registerA = LocalCluster.url(a.replicas("register-service").get(0));
             LedgerFixture fixture = new LedgerFixture();
             int dockets = transactions / perDocket;
-            System.out.printf("writing two registers on A, each of %d dockets of %d transactions ...%n", dockets, perDocket);
-            RegisterChain warm = new RegisterChain(registerA, adminA, validatorA, fixture);
-            write(warm, dockets, perDocket);
+            System.out.printf("writing %d registers on A, each of %d dockets of %d transactions ...%n", warmUps + 1, dockets, perDocket);
+            List<RegisterChain> warm = new ArrayList<>();
+            for (int i = 0; i < warmUps; i++) {
+                warm.add(new RegisterChain(registerA, adminA, validatorA, fixture));
+                write(warm.get(i), dockets, perDocket);
+            }
             RegisterChain chain = new RegisterChain(registerA, adminA, validatorA, fixture);
             write(chain, dockets, perDocket);
-            advertise(warm, gatewayA, adminA, gatewayB, adminB);
+            for (RegisterChain register : warm) {
+                advertise(register, gatewayA, adminA, gatewayB, adminB);
+            }
             String nodeA = advertise(chain, gatewayA, adminA, gatewayB, adminB);
 
-            // the warm-up pass compiles the replication path (sixteen JVMs share two cores: that takes a while);
-            // the measured pass starts once the compilers are quiet again
+            // the warm-up passes compile the replication path (sixteen JVMs share two cores: that takes a while);
+            // each pass starts once the compilers are quiet again
             System.out.printf("the JIT compilers settled after %.0f s%n", ProcessCpu.awaitCompiled(0.1, Duration.ofSeconds(5), Duration.ofMinutes(5), a, b));
-            Pass warmPass = catchUp(warm, dockets, perDocket, a, b, gatewayB, adminB);
-            System.out.printf("warm-up: %s; the JIT compilers settled after %.0f s%n", warmPass,
-                    ProcessCpu.awaitCompiled(0.1, Duration.ofSeconds(5), Duration.ofMinutes(5), a, b));
+            List<Pass> warmPasses = new ArrayList<>();
+            for (RegisterChain register : warm) {
+                Pass warmPass = catchUp(register, dockets, perDocket, a, b, gatewayB, adminB);
+                warmPasses.add(warmPass);
+                System.out.printf("warm-up %d: %s; the JIT compilers settled after %.0f s%n", warmPasses.size(), warmPass,
+                        ProcessCpu.awaitCompiled(0.1, Duration.ofSeconds(5), Duration.ofMinutes(5), a, b));
+            }
             List<Profile> recording = new ArrayList<>();
             if (profile) {
                 Path profiles = Files.createTempDirectory("cairn-bench-profile");
@@ -125,11 +137,14 @@ public final class PeerBenchmark {
                     + " (written straight through A's docket write path, signed by a sealing key the register pins), advertised by A. B "
                     + "subscribes to it (node " + nodeA.substring(0, 12) + "... is its home) and pulls batches of 100 dockets, each "
                     + "checked whole before it is stored; the time runs from the subscription until B holds A's height, and B's "
-                    + "`verify` then passes. Before it, a register of the same size was replicated the same way (the warm-up: its JVMs "
-                    + "compile the replication path then, sixteen JVMs sharing two cores), and the benchmark waited each time until "
-                    + "the JIT compilers of all the JVMs had settled (below a tenth of a core for 5 s).");
+                    + "`verify` then passes. Before it, " + (warmUps == 1 ? "a register" : warmUps + " registers") + " of the same size "
+                    + (warmUps == 1 ? "was" : "were") + " replicated the same way (the warm-up: the JVMs compile the replication path "
+                    + "then, sixteen JVMs sharing two cores), and the benchmark waited each time until the JIT compilers of all the JVMs "
+                    + "had settled (below a tenth of a core for 5 s).");
             report.table("Pass", "Transactions", "Seconds", "Transactions/s", "Dockets/s", "JIT compilers' share of all CPU");
-            warmPass.row(report, "warm-up");
+            for (int i = 0; i < warmPasses.size(); i++) {
+                warmPasses.get(i).row(report, warmPasses.size() == 1 ? "warm-up" : "warm-up " + (i + 1));
+            }
             measured.row(report, "**measured**");
             report.line("");
             report.line("CPU per 1,000 transactions replicated in the measured pass, by process of each installation:");
