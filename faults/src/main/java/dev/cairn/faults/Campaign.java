@@ -44,11 +44,12 @@ public final class Campaign {
 
         /**
          * The short campaign of the test suite: a few seconds of lighter load each side of the fault, the load stopped while a
-         * restarted JVM finishes starting (on two cores the load would double the time it takes).
+         * restarted JVM finishes starting (on two cores the load would double the time it takes), after ten seconds of warm-up
+         * (on a suite that has just started, its JVMs still compiling, the first fault would otherwise stall everything).
          */
         public static Settings quick(Duration leaseTtl, boolean mongoKeepsData) {
             return new Settings(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(90), leaseTtl,
-                    mongoKeepsData, false, Duration.ZERO, new MixedLoad.Plan(8, 1, 10, 5, 5, 1));
+                    mongoKeepsData, false, Duration.ofSeconds(10), new MixedLoad.Plan(8, 1, 10, 5, 5, 1));
         }
     }
 

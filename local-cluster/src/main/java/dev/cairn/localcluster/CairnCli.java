@@ -325,7 +325,7 @@ public final class CairnCli {
         }
         ControlClient client = ControlClient.attach(home);
         for (String process : processes) {
-            client.send(verb, process);
+            client.act(verb, process);
             System.out.println(switch (verb) {
                 case KILL -> "Killed ";
                 case STOP -> "Stopped ";

@@ -328,44 +328,34 @@ public final class LocalCluster implements ProcessControl, AutoCloseable {
     }
 
     @Override
-    public void kill(String process) {
-        kill(process(process, "killed"));
-    }
-
-    @Override
-    public void stop(String process) {
-        if (process.equals(POSTGRES)) {
-            stores.stopPostgres();
+    public void act(Verb verb, String process) {
+        if (process.equals(POSTGRES) && (verb == Verb.STOP || verb == Verb.START)) {
+            if (verb == Verb.STOP) {
+                stores.stopPostgres();
+            } else {
+                stores.startPostgres();
+            }
             writeState(ClusterState.READY);
-        } else {
-            stop(process(process, "stopped"));
+            return;
         }
-    }
-
-    @Override
-    public void start(String process) {
-        if (process.equals(POSTGRES)) {
-            stores.startPostgres();
-            writeState(ClusterState.READY);
-        } else {
-            restart(process(process, "started"));
+        ManagedProcess target = process(process, verb);
+        switch (verb) {
+            case KILL -> kill(target);
+            case STOP -> stop(target);
+            case START -> restart(target);
+            case PAUSE -> target.pause();
+            case RESUME -> target.resume();
         }
-    }
-
-    @Override
-    public void pause(String process) {
-        process(process, "paused").pause();
-    }
-
-    @Override
-    public void resume(String process) {
-        process(process, "resumed").resume();
     }
 
     /** A process the launcher started, by name; the embedded PostgreSQL can only be stopped and started. */
-    private ManagedProcess process(String name, String done) {
+    private ManagedProcess process(String name, Verb verb) {
         if (name.equals(POSTGRES)) {
-            throw new IllegalArgumentException("postgres can be stopped and started, not " + done);
+            throw new IllegalArgumentException("postgres can be stopped and started, not " + switch (verb) {
+                case KILL -> "killed";
+                case PAUSE -> "paused";
+                default -> "resumed";
+            });
         }
         List<ManagedProcess> all = new ArrayList<>(stores.processes());
         all.addAll(applicationProcesses());

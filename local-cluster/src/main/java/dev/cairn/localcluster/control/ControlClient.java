@@ -45,33 +45,9 @@ public final class ControlClient implements ProcessControl {
         return ClusterState.read(home).orElseThrow(() -> new IllegalStateException("Cairn stopped: no state in " + home));
     }
 
-    @Override
-    public void kill(String process) {
-        send(Verb.KILL, process);
-    }
-
-    @Override
-    public void stop(String process) {
-        send(Verb.STOP, process);
-    }
-
-    @Override
-    public void start(String process) {
-        send(Verb.START, process);
-    }
-
-    @Override
-    public void pause(String process) {
-        send(Verb.PAUSE, process);
-    }
-
-    @Override
-    public void resume(String process) {
-        send(Verb.RESUME, process);
-    }
-
     /** Asks the launcher and waits for its answer (a start answers once the process is ready). */
-    public void send(Verb verb, String process) {
+    @Override
+    public void act(Verb verb, String process) {
         String answer;
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(ControlSocket.path(home)));

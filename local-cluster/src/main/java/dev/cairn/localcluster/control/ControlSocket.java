@@ -93,7 +93,7 @@ public final class ControlSocket implements AutoCloseable {
             return REFUSED + "expected one line 'VERB PROCESS'";
         }
         try {
-            ProcessControl.Verb.parse(words[0]).apply(control, words[1]);
+            control.act(ProcessControl.Verb.parse(words[0]), words[1]);
             return OK;
         } catch (IllegalArgumentException e) {
             return REFUSED + oneLine(e.getMessage());

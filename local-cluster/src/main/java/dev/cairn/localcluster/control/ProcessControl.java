@@ -13,20 +13,33 @@ public interface ProcessControl {
     /** The suite as recorded now: its front, its processes and their ports. */
     ClusterState state();
 
+    /** Does {@code verb} to the process; an {@link IllegalArgumentException} when there is no such process or it cannot be done to it. */
+    void act(Verb verb, String process);
+
     /** SIGKILL, as when the process's machine dies. */
-    void kill(String process);
+    default void kill(String process) {
+        act(Verb.KILL, process);
+    }
 
     /** A graceful stop (SIGTERM, then SIGKILL after a grace period), as an operator stops a server. */
-    void stop(String process);
+    default void stop(String process) {
+        act(Verb.STOP, process);
+    }
 
     /** Starts a stopped or killed process again on its port (stopping it first when it runs) and returns once it is ready. */
-    void start(String process);
+    default void start(String process) {
+        act(Verb.START, process);
+    }
 
     /** SIGSTOP: the process stays, frozen, as in a long garbage-collection pause or a hung host. */
-    void pause(String process);
+    default void pause(String process) {
+        act(Verb.PAUSE, process);
+    }
 
     /** SIGCONT after {@link #pause}. */
-    void resume(String process);
+    default void resume(String process) {
+        act(Verb.RESUME, process);
+    }
 
     /** The operations by the verbs {@code bin/cairn} and the control socket use. */
     enum Verb {
@@ -39,16 +52,6 @@ public interface ProcessControl {
                 }
             }
             throw new IllegalArgumentException("unknown operation '" + verb + "'; known: kill, stop, start, pause, resume");
-        }
-
-        public void apply(ProcessControl control, String process) {
-            switch (this) {
-                case KILL -> control.kill(process);
-                case STOP -> control.stop(process);
-                case START -> control.start(process);
-                case PAUSE -> control.pause(process);
-                case RESUME -> control.resume(process);
-            }
         }
 
         public String verb() {
