@@ -1,6 +1,5 @@
 package dev.cairn.validator.mempool;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -80,9 +79,7 @@ public class PendingWork implements MessageListener {
 
     @Override
     public void onMessage(Message message, byte[] pattern) {
-        if (message.getBody() != null && new String(message.getBody(), StandardCharsets.UTF_8).length() > 0) {
-            wake.run();
-        }
+        wake.run(); // whichever register it names: the loop looks for all the work there is
     }
 
     @PreDestroy
