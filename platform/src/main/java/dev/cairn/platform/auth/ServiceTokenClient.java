@@ -14,6 +14,7 @@ import java.util.Base64;
 import tools.jackson.databind.JsonNode;
 
 import dev.cairn.platform.http.Addresses;
+import dev.cairn.platform.http.ServiceHttp;
 
 /**
  * This service's own access token, obtained with the OAuth2 client-credentials grant and
@@ -69,6 +70,12 @@ public class ServiceTokenClient {
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
                     .build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                String detail = "the token endpoint answered " + response.statusCode();
+                // the tenant service busy or starting: the caller answers 503 and is asked again
+                throw response.statusCode() == 429 || response.statusCode() >= 500
+                        ? new ServiceHttp.UnreachableException(detail, null) : new IllegalStateException(detail);
+            }
             JsonNode body = Jws.JSON.readTree(response.body());
             String accessToken = body.get("access_token").asString();
             long expiresIn = body.get("expires_in").asLong();
@@ -76,7 +83,7 @@ public class ServiceTokenClient {
             renewAt = clock.instant().plusSeconds(Math.max(1, expiresIn - Math.min(60, expiresIn / 5)));
             return accessToken;
         } catch (IOException e) {
-            throw new IllegalStateException("no token from the token endpoint: " + e.getMessage(), e);
+            throw new ServiceHttp.UnreachableException("no token from the token endpoint: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
