@@ -72,6 +72,10 @@ public class Membership {
             List<PeerDirectory.Peer> known = directory.all();
             List<JsonNode> advertised = advertisements.current();
             for (PeerDirectory.Peer peer : known) {
+                // a round that waits on unreachable peers can outlast the lease: renewed (or given up) between exchanges
+                if (leases.hold(LEASE).isEmpty()) {
+                    return;
+                }
                 if (peer.state() != PeerDirectory.State.BANNED && peer.url() != null && directory.allowed(peer.nodeId())) {
                     exchangeWith(peer.nodeId(), peer.url(), peer.seed(), exchangeBody(peer.nodeId(), known, advertised));
                 }
