@@ -364,15 +364,6 @@ public final class LocalCluster implements ProcessControl, AutoCloseable {
                         + String.join(", ", state().processes().stream().map(ClusterState.Entry::name).toList())));
     }
 
-    /**
-     * SIGKILLs every service replica, gateway and nginx at once, as when every machine running the
-     * installation's services dies; the stores live on.
-     */
-    public void killApplications() {
-        applicationProcesses().forEach(ManagedProcess::kill);
-        writeState(ClusterState.READY);
-    }
-
     /** Starts every killed or stopped application process again, all at once on their ports, and waits until all are ready. */
     public void restartApplications() {
         List<ManagedProcess> stopped = applicationProcesses().stream().filter(p -> !p.isAlive()).toList();

@@ -27,8 +27,9 @@ import static org.awaitility.Awaitility.await;
  * Installations that replicate registers: A (the shared cluster) is a register's home; B, a
  * second installation on this machine (its own stores, ports and node key, two peer-service
  * replicas), learns of A from one seed, subscribes, and holds a read-only replica that verifies
- * with A's head, through a kill of B's replicating peer replica and of all of A's services
- * mid-sync (B then shows a verified prefix and resumes from it); C joins through A alone
+ * with A's head, through a kill of B's replicating peer replica and of every process of A that
+ * serves B (its gateways, peer and register replicas) mid-sync (B then shows a verified prefix
+ * and resumes from it); C joins through A alone
  * and discovers B. A rogue peer that relays A's dockets and tampers with them is refused by B,
  * which stores nothing of it, and bad envelopes are refused with a reason.
  */
@@ -61,6 +62,7 @@ class PeerE2EIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> advertises(atB, nodeA, registerId));
 
         // subscribe; at B's first stored docket kill B's replicating peer replica (mid-batch) and all of A
+        // that serves B: its gateways and its peer and register replicas (what else A runs plays no part)
         HttpResponse<String> subscribed = atB.post("/api/peers/registers/" + registerId + "/subscribe", "{}");
         assertThat(subscribed.statusCode()).as(subscribed.body()).isEqualTo(201);
         long started = System.nanoTime();
@@ -68,7 +70,10 @@ class PeerE2EIT {
                 .until(() -> b.replicas("peer-service").stream().filter(peer -> replicatedDockets(peer) > 0).findFirst(), Optional::isPresent)
                 .orElseThrow();
         b.kill(replicating);
-        a.killApplications();
+        List<ManagedProcess> servingB = new ArrayList<>(a.gateways());
+        servingB.addAll(a.replicas("peer-service"));
+        servingB.addAll(a.replicas("register-service"));
+        servingB.forEach(a::kill);
         long heightAtKill = atB.json("/api/registers/" + registerId).path("height").asLong();
         assertThat(heightAtKill).as("B was mid-sync when A died").isLessThan(homeHeight);
         b.restart(replicating);
@@ -112,7 +117,7 @@ class PeerE2EIT {
         JsonNode replica = atB.json("/api/registers/" + registerId);
         assertThat(replica.path("replica").path("homeNodeId").asString()).isEqualTo(nodeA);
         Figures.record("peer replication, A to B", String.format("1,000 transactions in %d dockets replicated and verified in %.1f s "
-                + "(batches of 1 docket), through a kill of B's replicating peer replica and of all of A's services", homeHeight + 1, seconds));
+                + "(batches of 1 docket), through a kill of B's replicating peer replica and of A's gateways, peer and register replicas", homeHeight + 1, seconds));
 
         // a replica is read-only: the validators refuse transactions for it
         LedgerFixture client = new LedgerFixture();
@@ -345,11 +350,12 @@ class PeerE2EIT {
     private static LocalCluster start(String name, String seed, int batchDockets, String allow, boolean follows) {
         ClusterSpec.Builder spec = ClusterSpec.builder(SharedCluster.repositoryRoot())
                 .home(Path.of(System.getProperty("cairn.test.home", "target/cairn-home") + "-" + name))
-                .replicas(1).replicasOf("peer-service", 2).replicasOf("blueprint-service", 0)
+                .replicas(1).replicasOf("peer-service", 2).replicasOf("blueprint-service", 0).jvmOptions(SharedCluster.JVM_OPTIONS)
                 .gateways(1).frontPort(0).nginx(ClusterSpec.NginxMode.OFF)
                 .mongoBackend(ClusterSpec.MongoBackend.MEMORY).freshData(true).readyTimeout(Duration.ofMinutes(5))
                 .environment("CAIRN_PEER_SEEDS", seed).environment("CAIRN_PEER_EXCHANGEINTERVAL", "1s")
                 .environment("CAIRN_PEER_BATCHDOCKETS", String.valueOf(batchDockets)).environment("CAIRN_PEER_LONGPOLL", "2s")
+                .environment("CAIRN_GATEWAY_HEALTH_INTERVAL", SharedCluster.PROBE_INTERVAL)
                 .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_CLIENT_LIMIT", "1000000")
                 .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_CALLER_LIMIT", "1000000")
                 .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_AUTH_LIMIT", "1000000");

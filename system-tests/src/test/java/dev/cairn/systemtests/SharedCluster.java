@@ -2,6 +2,8 @@ package dev.cairn.systemtests;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -18,6 +20,17 @@ import dev.cairn.localcluster.LocalCluster;
  * they finish, so that the next test finds the full cluster again.
  */
 public final class SharedCluster implements BeforeAllCallback, ParameterResolver {
+
+    /** How often the test installations' gateways probe each replica (the default is every second). */
+    static final String PROBE_INTERVAL = "2s";
+
+    /**
+     * The JVM flags of the test installations' replicas: C1 only in every one, the register and
+     * peer services included. Their C2 compilations double the CPU of each of their starts (15 s
+     * against 7 s here), and the tests start them some twenty times for loads that C1's code
+     * carries easily; the benchmarks keep the launcher's default.
+     */
+    static final List<String> JVM_OPTIONS = Stream.concat(ClusterSpec.QUICK_JIT.stream(), ClusterSpec.DEFAULT_JVM_OPTIONS.stream()).toList();
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedCluster.class);
 
@@ -41,6 +54,7 @@ public final class SharedCluster implements BeforeAllCallback, ParameterResolver
         ClusterSpec spec = ClusterSpec.builder(repositoryRoot())
                 .home(Path.of(System.getProperty("cairn.test.home", "target/cairn-home")))
                 .replicas(2)
+                .jvmOptions(JVM_OPTIONS)
                 // three validators, so that one can be killed while two still compete for its leases
                 .replicasOf("validator-service", 3)
                 .frontPort(0)
@@ -56,6 +70,11 @@ public final class SharedCluster implements BeforeAllCallback, ParameterResolver
                 .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_PROBE_KEY", "ip")
                 .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_PROBE_LIMIT", String.valueOf(AuthE2EIT.PROBE_LIMIT))
                 .environment("CAIRN_GATEWAY_RATELIMIT_POLICIES_PROBE_PERIOD", "1m")
+                // the gateways probe each replica every 2 s rather than every second: 2 gateways times
+                // 15 replicas is 30 readiness checks a second otherwise, a tenth of this machine's two
+                // cores while the suite idles between tests (a killed replica refuses connections and
+                // is taken out at once either way)
+                .environment("CAIRN_GATEWAY_HEALTH_INTERVAL", PROBE_INTERVAL)
                 // shorter leases than the default 5 s: ten leader kills take less time
                 .environment("CAIRN_VALIDATOR_LEASE_TTL", ValidatorE2EIT.LEASE_TTL.toMillis() + "ms")
                 .environment("CAIRN_VALIDATOR_LEASE_RENEWEVERY", "500ms")

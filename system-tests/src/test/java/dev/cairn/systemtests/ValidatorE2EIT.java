@@ -155,7 +155,8 @@ class ValidatorE2EIT extends AgainstSharedCluster {
         for (String registerId : registers) {
             loaders.add(CompletableFuture.runAsync(() -> submitUntilStopped(registerId, acknowledged.get(registerId), loading, retries), load));
         }
-        ExecutorService restarts = Executors.newSingleThreadExecutor();
+        // two restarts at a time: at most two of the three validators are down at once (a kill waits for two alive)
+        ExecutorService restarts = Executors.newFixedThreadPool(2);
         List<Double> takeovers = new ArrayList<>();
         List<CompletableFuture<Void>> restarted = new ArrayList<>();
         try {
