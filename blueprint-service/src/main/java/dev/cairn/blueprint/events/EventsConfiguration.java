@@ -11,7 +11,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.PatternTopic;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
@@ -59,42 +58,31 @@ class EventsConfiguration implements WebSocketConfigurer {
                 .setAllowedOrigins(properties.websocket().allowedOrigins().toArray(String[]::new));
     }
 
-    @Bean
-    RedisMessageListenerContainer workflowEventListener(RedisConnectionFactory connections, JsonMapper json, StepProgress progress) {
-        RedisMessageListenerContainer container = RedisSubscription.listenerContainer(connections);
-        // a few threads for every message (the default starts a thread per message)
-        java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
-        container.setTaskExecutor(new org.springframework.core.task.support.TaskExecutorAdapter(java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
-            Thread thread = new Thread(r, "workflow-events-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        })));
-        container.addMessageListener((message, pattern) -> {
-            for (JsonNode stream : json.readTree(message.getBody()).path("streams")) {
-                socket.deliver(stream.path("stream").asString(), (ArrayNode) stream.path("events"));
-            }
-        }, new ChannelTopic(Notifications.CHANNEL));
-        container.addMessageListener((message, pattern) -> {
-            for (JsonNode event : json.readTree(message.getBody()).path("events")) {
-                if ("TransactionConfirmed".equals(event.path("type").asString()) && event.hasNonNull("instanceId")) {
-                    guarded(() -> progress.sealed(event.path("instanceId").asString(), event.path("txId").asString(), event.path("height").asLong()));
-                }
-            }
-        }, new PatternTopic(REGISTER_EVENTS));
-        container.addMessageListener((message, pattern) -> {
-            JsonNode event = json.readTree(message.getBody());
-            if ("TransactionRejected".equals(event.path("type").asString()) && event.hasNonNull("instanceId")) {
-                guarded(() -> progress.rejected(event.path("instanceId").asString(), event.path("txId").asString(),
-                        event.path("reason").asString("")));
-            }
-        }, new PatternTopic(VALIDATOR_EVENTS));
-        return container;
-    }
-
     @Bean(destroyMethod = "stop")
-    RedisSubscription workflowEventSubscription(RedisConnectionFactory connections, RedisMessageListenerContainer workflowEventListener,
+    RedisSubscription workflowEventSubscription(RedisConnectionFactory connections, JsonMapper json, StepProgress progress,
             TaskScheduler scheduler) {
-        return new RedisSubscription("workflow, register and validator events", connections, workflowEventListener, scheduler);
+        return RedisSubscription.create("workflow, register and validator events", "workflow-events", 4, connections, scheduler, container -> {
+            container.addMessageListener((message, pattern) -> {
+                for (JsonNode stream : json.readTree(message.getBody()).path("streams")) {
+                    socket.deliver(stream.path("stream").asString(), (ArrayNode) stream.path("events"));
+                }
+            }, new ChannelTopic(Notifications.CHANNEL));
+            container.addMessageListener((message, pattern) -> {
+                for (JsonNode event : json.readTree(message.getBody()).path("events")) {
+                    if ("TransactionConfirmed".equals(event.path("type").asString()) && event.hasNonNull("instanceId")) {
+                        guarded(() -> progress.sealed(event.path("instanceId").asString(), event.path("txId").asString(),
+                                event.path("height").asLong()));
+                    }
+                }
+            }, new PatternTopic(REGISTER_EVENTS));
+            container.addMessageListener((message, pattern) -> {
+                JsonNode event = json.readTree(message.getBody());
+                if ("TransactionRejected".equals(event.path("type").asString()) && event.hasNonNull("instanceId")) {
+                    guarded(() -> progress.rejected(event.path("instanceId").asString(), event.path("txId").asString(),
+                            event.path("reason").asString("")));
+                }
+            }, new PatternTopic(VALIDATOR_EVENTS));
+        });
     }
 
     /** An event this replica cannot act on now is left to the sweep. */

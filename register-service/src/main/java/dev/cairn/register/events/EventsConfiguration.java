@@ -8,7 +8,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.listener.PatternTopic;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
@@ -49,19 +48,13 @@ class EventsConfiguration implements WebSocketConfigurer {
                 .setAllowedOrigins(properties.websocket().allowedOrigins().toArray(String[]::new));
     }
 
-    @Bean
-    RedisMessageListenerContainer registerEventListener(RedisConnectionFactory connections, JsonMapper json) {
-        RedisMessageListenerContainer container = RedisSubscription.listenerContainer(connections);
-        container.addMessageListener((message, pattern) -> {
-            JsonNode body = json.readTree(message.getBody());
-            handler.deliver(body.path("registerId").asString(), (ArrayNode) body.path("events"));
-        }, new PatternTopic(RegisterEvents.CHANNEL_PREFIX + "*"));
-        return container;
-    }
-
     @Bean(destroyMethod = "stop")
-    RedisSubscription registerEventSubscription(RedisConnectionFactory connections, RedisMessageListenerContainer registerEventListener,
-            TaskScheduler scheduler) {
-        return new RedisSubscription("register events", connections, registerEventListener, scheduler);
+    RedisSubscription registerEventSubscription(RedisConnectionFactory connections, JsonMapper json, TaskScheduler scheduler) {
+        // one thread: each register's events reach its followers in the order they were published
+        return RedisSubscription.create("register events", "register-events", 1, connections, scheduler,
+                container -> container.addMessageListener((message, pattern) -> {
+                    JsonNode body = json.readTree(message.getBody());
+                    handler.deliver(body.path("registerId").asString(), (ArrayNode) body.path("events"));
+                }, new PatternTopic(RegisterEvents.CHANNEL_PREFIX + "*")));
     }
 }

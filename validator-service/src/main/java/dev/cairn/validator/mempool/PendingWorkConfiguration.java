@@ -4,7 +4,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
@@ -14,17 +13,9 @@ import dev.cairn.platform.redis.RedisSubscription;
 @EnableScheduling
 class PendingWorkConfiguration {
 
-    @Bean
-    RedisMessageListenerContainer pendingWorkListener(RedisConnectionFactory connections, PendingWork pendingWork) {
-        // started by RedisSubscription once the replica is up: Redis being away at start must not stop a replica from starting
-        RedisMessageListenerContainer container = RedisSubscription.listenerContainer(connections);
-        container.addMessageListener(pendingWork, new ChannelTopic(PendingWork.CHANNEL));
-        return container;
-    }
-
     @Bean(destroyMethod = "stop")
-    RedisSubscription pendingWorkSubscription(RedisConnectionFactory connections, RedisMessageListenerContainer pendingWorkListener,
-            TaskScheduler scheduler) {
-        return new RedisSubscription("pending transactions", connections, pendingWorkListener, scheduler);
+    RedisSubscription pendingWorkSubscription(RedisConnectionFactory connections, PendingWork pendingWork, TaskScheduler scheduler) {
+        return RedisSubscription.create("pending transactions", "pending-work", 1, connections, scheduler,
+                container -> container.addMessageListener(pendingWork, new ChannelTopic(PendingWork.CHANNEL)));
     }
 }

@@ -7,7 +7,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
@@ -22,18 +21,9 @@ class WalletConfiguration {
         return new WalletChanges(redis, unlocked);
     }
 
-    @Bean
-    RedisMessageListenerContainer walletChangeListener(RedisConnectionFactory connections, WalletChanges changes) {
-        // started by RedisSubscription once the replica is up: Redis being away at start
-        // must not stop a replica from starting
-        RedisMessageListenerContainer container = RedisSubscription.listenerContainer(connections);
-        container.addMessageListener(changes, new ChannelTopic(WalletChanges.CHANNEL));
-        return container;
-    }
-
     @Bean(destroyMethod = "stop")
-    RedisSubscription walletChangeSubscription(RedisConnectionFactory connections,
-            RedisMessageListenerContainer walletChangeListener, TaskScheduler scheduler) {
-        return new RedisSubscription("wallet changes", connections, walletChangeListener, scheduler);
+    RedisSubscription walletChangeSubscription(RedisConnectionFactory connections, WalletChanges changes, TaskScheduler scheduler) {
+        return RedisSubscription.create("wallet changes", "wallet-changes", 1, connections, scheduler,
+                container -> container.addMessageListener(changes, new ChannelTopic(WalletChanges.CHANNEL)));
     }
 }

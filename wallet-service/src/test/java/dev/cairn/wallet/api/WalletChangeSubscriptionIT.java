@@ -10,7 +10,6 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import redis.embedded.RedisServer;
 
@@ -34,13 +33,11 @@ class WalletChangeSubscriptionIT {
         connections.afterPropertiesSet();
         connections.start();
         List<String> received = new CopyOnWriteArrayList<>();
-        RedisMessageListenerContainer container = RedisSubscription.listenerContainer(connections);
-        container.addMessageListener((message, pattern) -> received.add(new String(message.getBody())),
-                new ChannelTopic(WalletChanges.CHANNEL));
-        container.afterPropertiesSet();
         ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
         scheduler.initialize();
-        RedisSubscription subscription = new RedisSubscription("wallet changes", connections, container, scheduler);
+        RedisSubscription subscription = RedisSubscription.create("wallet changes", "wallet-changes", 1, connections, scheduler,
+                container -> container.addMessageListener((message, pattern) -> received.add(new String(message.getBody())),
+                        new ChannelTopic(WalletChanges.CHANNEL)));
         RedisServer redis = null;
         try {
             subscription.subscribe();
@@ -56,8 +53,6 @@ class WalletChangeSubscriptionIT {
             await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("cairn1changed"));
         } finally {
             subscription.stop();
-            container.stop();
-            container.destroy();
             scheduler.shutdown();
             connections.destroy();
             if (redis != null) {
