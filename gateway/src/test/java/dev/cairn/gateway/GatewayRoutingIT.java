@@ -58,6 +58,8 @@ class GatewayRoutingIT {
         registry.add("cairn.gateway.security.public-paths", () -> "/**");
         registry.add("cairn.gateway.rate-limit.enabled", () -> "false");
         registry.add("cairn.max-request-size", () -> "64KB");
+        // short, so that a slow answer is tested in seconds; the whole-chain route keeps its own
+        registry.add("spring.cloud.gateway.server.webflux.httpclient.response-timeout", () -> "1s");
     }
 
     @LocalServerPort
@@ -74,6 +76,7 @@ class GatewayRoutingIT {
         walletB.ready(true);
         walletA.answerWith(200);
         walletB.answerWith(200);
+        register.answerAfter(Duration.ZERO);
     }
 
     @AfterAll
@@ -98,6 +101,20 @@ class GatewayRoutingIT {
         }
         assertThat(byInstance).containsOnlyKeys("wallet-service@a", "wallet-service@b");
         assertThat(byInstance.values()).allSatisfy(count -> assertThat(count).isEqualTo(10));
+    }
+
+    @Test
+    void aWholeRegisterCheckOrExportMayTakeLongerThanAnOrdinaryAnswer() throws Exception {
+        awaitRoutable("register-service", 1);
+        register.answerAfter(Duration.ofMillis(2500));
+        HttpResponse<String> ordinary = get("/api/registers/r1/transactions");
+        assertThat(ordinary.statusCode()).as(ordinary.body()).isEqualTo(504);
+        assertThat(ordinary.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("problem+json"));
+        for (String whole : List.of("/api/registers/r1/verify", "/api/registers/r1/export")) {
+            HttpResponse<String> response = get(whole);
+            assertThat(response.statusCode()).as(whole + ": " + response.body()).isEqualTo(200);
+            assertThat(response.body()).contains("\"path\":\"" + whole + "\"");
+        }
     }
 
     @Test

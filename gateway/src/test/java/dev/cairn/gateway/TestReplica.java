@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,6 +25,7 @@ final class TestReplica implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private volatile boolean ready = true;
     private volatile int status = 200;
+    private volatile long delayMillis;
 
     private TestReplica(String id, HttpServer server) {
         this.id = id;
@@ -58,6 +60,13 @@ final class TestReplica implements AutoCloseable {
                 return;
             }
             requests.incrementAndGet();
+            if (delayMillis > 0) {
+                try {
+                    Thread.sleep(delayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             respond(exchange, status, "{\"replica\":\"" + id + "\",\"method\":\"" + exchange.getRequestMethod() + "\",\"path\":\""
                     + exchange.getRequestURI() + "\",\"bytes\":" + received.length + "}");
         }
@@ -93,6 +102,11 @@ final class TestReplica implements AutoCloseable {
 
     void answerWith(int status) {
         this.status = status;
+    }
+
+    /** Every answer but the readiness probe's comes this much later. */
+    void answerAfter(Duration delay) {
+        this.delayMillis = delay.toMillis();
     }
 
     @Override
