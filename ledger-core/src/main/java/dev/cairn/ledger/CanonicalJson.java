@@ -5,6 +5,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +27,15 @@ public final class CanonicalJson {
     }
 
     public static byte[] bytes(JsonNode value) {
-        return string(value).getBytes(StandardCharsets.UTF_8);
+        Utf8 out = new Utf8();
+        write(value, out);
+        return out.toArray();
     }
 
     public static String string(JsonNode value) {
-        StringBuilder out = new StringBuilder(256);
+        Utf8 out = new Utf8();
         write(value, out);
-        return out.toString();
+        return out.toUtf8String();
     }
 
     /** The canonical form of a JSON object without some of its members (those a signature or hash leaves out). */
@@ -40,42 +43,56 @@ public final class CanonicalJson {
         if (!object.isObject()) {
             throw new IllegalArgumentException("not a JSON object: " + object.getNodeType());
         }
-        StringBuilder out = new StringBuilder(256);
+        Utf8 out = new Utf8();
         writeObject(object, leftOut, out);
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        return out.toArray();
     }
 
-    private static void write(JsonNode node, StringBuilder out) {
+    private static void write(JsonNode node, Utf8 out) {
         if (node == null || node.isNull() || node.isMissingNode()) {
-            out.append("null");
+            out.ascii("null");
         } else if (node.isObject()) {
             writeObject(node, List.of(), out);
         } else if (node.isArray()) {
-            out.append('[');
+            out.ascii('[');
             int i = 0;
             for (JsonNode element : node.values()) {
                 if (i++ > 0) {
-                    out.append(',');
+                    out.ascii(',');
                 }
                 write(element, out);
             }
-            out.append(']');
+            out.ascii(']');
         } else if (node.isString()) {
-            string(node.stringValue(), out);
+            out.string(node.stringValue());
         } else if (node.isBoolean()) {
-            out.append(node.booleanValue());
+            out.ascii(node.booleanValue() ? "true" : "false");
         } else if (node.isNumber()) {
             if (node.isIntegralNumber() && node.canConvertToLong() && Math.abs(node.longValue()) <= MAX_EXACT) {
-                out.append(node.longValue()); // a double holds it exactly, and ECMAScript prints it as its digits
+                out.ascii(Long.toString(node.longValue())); // a double holds it exactly, and ECMAScript prints it as its digits
             } else {
-                out.append(number(node.isIntegralNumber() ? node.bigIntegerValue().doubleValue() : node.doubleValue()));
+                out.ascii(number(node.isIntegralNumber() ? node.bigIntegerValue().doubleValue() : node.doubleValue()));
             }
         } else {
             throw new IllegalArgumentException("not a JSON value: " + node.getNodeType());
         }
     }
 
-    private static void writeObject(JsonNode node, Collection<String> leftOut, StringBuilder out) {
+    private static void writeObject(JsonNode node, Collection<String> leftOut, Utf8 out) {
+        if (leftOut.isEmpty() && inOrder(node)) { // parsed from canonical JSON, as most records are: no list to sort
+            out.ascii('{');
+            int i = 0;
+            for (Map.Entry<String, JsonNode> member : node.properties()) {
+                if (i++ > 0) {
+                    out.ascii(',');
+                }
+                out.string(member.getKey());
+                out.ascii(':');
+                write(member.getValue(), out);
+            }
+            out.ascii('}');
+            return;
+        }
         List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.size());
         for (Map.Entry<String, JsonNode> member : node.properties()) {
             if (!leftOut.contains(member.getKey())) {
@@ -83,22 +100,115 @@ public final class CanonicalJson {
             }
         }
         members.sort(Map.Entry.comparingByKey()); // String order is UTF-16 code unit order
-        out.append('{');
+        out.ascii('{');
         for (int i = 0; i < members.size(); i++) {
             if (i > 0) {
-                out.append(',');
+                out.ascii(',');
             }
-            string(members.get(i).getKey(), out);
-            out.append(':');
+            out.string(members.get(i).getKey());
+            out.ascii(':');
             write(members.get(i).getValue(), out);
         }
-        out.append('}');
+        out.ascii('}');
     }
 
-    private static void string(String value, StringBuilder out) {
-        out.append('"');
-        escape(value, out);
-        out.append('"');
+    private static boolean inOrder(JsonNode object) {
+        String previous = null;
+        for (String name : object.propertyNames()) {
+            if (previous != null && previous.compareTo(name) >= 0) {
+                return false;
+            }
+            previous = name;
+        }
+        return true;
+    }
+
+    /**
+     * The canonical form written straight as UTF-8 into one growing array: a record of a few
+     * hundred bytes and a peer's answer of megabytes alike are encoded once, not built as
+     * characters, copied into a string and encoded again.
+     */
+    private static final class Utf8 {
+
+        private byte[] bytes = new byte[512];
+        private int length;
+
+        void ascii(char c) {
+            room(1);
+            bytes[length++] = (byte) c;
+        }
+
+        void ascii(String text) {
+            room(text.length());
+            for (int i = 0; i < text.length(); i++) {
+                bytes[length++] = (byte) text.charAt(i);
+            }
+        }
+
+        /** A JSON string with RFC 8785's minimal escapes; a lone surrogate becomes '?', as Java's UTF-8 encoder writes it. */
+        void string(String value) {
+            int n = value.length();
+            room(n + 2);
+            bytes[length++] = '"';
+            for (int i = 0; i < n; i++) {
+                char c = value.charAt(i);
+                if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                    if (length == bytes.length) {
+                        room(1);
+                    }
+                    bytes[length++] = (byte) c;
+                } else if (c < 0x80) {
+                    ascii(shortEscape(c));
+                } else if (c < 0x800) {
+                    room(2);
+                    bytes[length++] = (byte) (0xC0 | (c >> 6));
+                    bytes[length++] = (byte) (0x80 | (c & 0x3F));
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    int code = Character.toCodePoint(c, value.charAt(++i));
+                    room(4);
+                    bytes[length++] = (byte) (0xF0 | (code >> 18));
+                    bytes[length++] = (byte) (0x80 | ((code >> 12) & 0x3F));
+                    bytes[length++] = (byte) (0x80 | ((code >> 6) & 0x3F));
+                    bytes[length++] = (byte) (0x80 | (code & 0x3F));
+                } else if (Character.isSurrogate(c)) {
+                    ascii('?');
+                } else {
+                    room(3);
+                    bytes[length++] = (byte) (0xE0 | (c >> 12));
+                    bytes[length++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                    bytes[length++] = (byte) (0x80 | (c & 0x3F));
+                }
+            }
+            ascii('"');
+        }
+
+        private void room(int more) {
+            if (length + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+            }
+        }
+
+        byte[] toArray() {
+            return Arrays.copyOf(bytes, length);
+        }
+
+        String toUtf8String() {
+            return new String(bytes, 0, length, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The escape of an ASCII character that JSON strings cannot hold as it is: quote, backslash or a control character. */
+    private static String shortEscape(char c) {
+        return switch (c) {
+            case '"' -> "\\\"";
+            case '\\' -> "\\\\";
+            case '\b' -> "\\b";
+            case '\f' -> "\\f";
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            case '\t' -> "\\t";
+            default -> String.format("\\u%04x", (int) c);
+        };
     }
 
     /**
@@ -109,21 +219,10 @@ public final class CanonicalJson {
     public static void escape(String value, StringBuilder out) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
+            if (c < 0x20 || c == '"' || c == '\\') {
+                out.append(shortEscape(c));
+            } else {
+                out.append(c);
             }
         }
     }

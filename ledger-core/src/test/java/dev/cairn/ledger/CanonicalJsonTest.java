@@ -33,6 +33,32 @@ class CanonicalJsonTest {
                 .isEqualTo("{\"\\r\":2,\"1\":4,\"b\":{\"a\":[{\"x\":0,\"y\":0}],\"z\":1},\"\u0080\":5,\"ö\":6,\"€\":1,\"😀\":3}");
     }
 
+    /** Every kind of character, written as UTF-8: one byte, two, three, four (a surrogate pair), and a lone surrogate as '?'. */
+    @Test
+    void stringsAreWrittenAsUtf8WithTheMinimalEscapes() {
+        String value = "a\u0000\u001f \u007f\u0080\u07ff\u0800\uffff\ud83d\ude00\ud83d-\ude00\"\\/";
+        byte[] written = CanonicalJson.bytes(JSON.getNodeFactory().stringNode(value));
+        String expected = "\"a\\u0000\\u001f \u007f\u0080\u07ff\u0800\uffff\ud83d\ude00?-?\\\"\\\\/\"";
+        assertThat(written).isEqualTo(expected.getBytes(StandardCharsets.UTF_8));
+        assertThat(CanonicalJson.string(JSON.getNodeFactory().stringNode(value))).isEqualTo(expected);
+        StringBuilder escaped = new StringBuilder();
+        CanonicalJson.escape("q\"b\\c\n\u0001", escaped);
+        assertThat(escaped).hasToString("q\\\"b\\\\c\\n\\u0001");
+    }
+
+    /** A value far larger than the writer's first buffer comes out whole. */
+    @Test
+    void largeValuesComeOutWhole() {
+        var array = JSON.createArrayNode();
+        StringBuilder expected = new StringBuilder("[");
+        for (int i = 0; i < 20_000; i++) {
+            array.add("\u20ac" + i);
+            expected.append(i > 0 ? "," : "").append("\"\u20ac").append(i).append('"');
+        }
+        expected.append(']');
+        assertThat(new String(CanonicalJson.bytes(array), StandardCharsets.UTF_8)).isEqualTo(expected.toString());
+    }
+
     @ParameterizedTest
     @CsvSource({
             "0, 0", "-0.0, 0", "1, 1", "-1, -1", "100, 100", "1e21, 1e+21", "1e20, 100000000000000000000",
