@@ -74,7 +74,7 @@ public class PeerClient {
         long started = System.nanoTime();
         HttpRequest request = HttpRequest.newBuilder(resolve(base, "info")).timeout(Duration.ofSeconds(5)).header("Accept", "application/json")
                 .GET().build();
-        JsonNode body = exchange(request, base);
+        JsonNode body = exchange(request, base).body();
         try {
             return new Answer(envelopes.openInfo(body), Duration.ofNanos(System.nanoTime() - started));
         } catch (ApiException e) {
@@ -92,9 +92,9 @@ public class PeerClient {
         HttpRequest request = HttpRequest.newBuilder(resolve(base, type.replace('.', '/'))).timeout(timeout)
                 .header("Content-Type", "application/json").header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(CanonicalJson.bytes(envelope))).build();
-        JsonNode answer = exchange(request, base);
+        Received answer = exchange(request, base);
         try {
-            return new Answer(envelopes.openAnswer(answer, type + ".answer", to, envelope.path("nonce").stringValue()),
+            return new Answer(envelopes.openAnswer(answer.body(), answer.bytes(), type + ".answer", to, envelope.path("nonce").stringValue()),
                     Duration.ofNanos(System.nanoTime() - started));
         } catch (ApiException e) {
             throw new PeerCallException(0, typeOf(e.getBody().getType().toString()), base + ": " + e.getBody().getDetail());
@@ -106,7 +106,11 @@ public class PeerClient {
      * peer (or a proxy on the way) that stops sending in the middle of an answer must not hold a
      * replication loop for ever.
      */
-    private JsonNode exchange(HttpRequest request, URI base) {
+    /** An answer's bytes as they came, and parsed. */
+    private record Received(byte[] bytes, JsonNode body) {
+    }
+
+    private Received exchange(HttpRequest request, URI base) {
         Duration deadline = request.timeout().orElse(Duration.ofSeconds(30)).plus(BODY_GRACE);
         CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         HttpResponse<byte[]> response;
@@ -132,7 +136,7 @@ public class PeerClient {
             throw new PeerCallException(response.statusCode(), typeOf(body.path("type").asString("http-" + response.statusCode())),
                     base + " answered " + response.statusCode() + ": " + body.path("detail").asString(""));
         }
-        return body;
+        return new Received(response.body(), body);
     }
 
     /** A problem type without Cairn's prefix: {@code invalid-signature} rather than its URI. */

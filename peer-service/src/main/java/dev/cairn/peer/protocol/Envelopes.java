@@ -1,6 +1,7 @@
 package dev.cairn.peer.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,6 +9,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -103,7 +107,7 @@ public class Envelopes {
 
     /** A request to this node: every check, the nonce's first use included. */
     public Opened openRequest(JsonNode envelope, String expectedType) {
-        Opened opened = open(envelope, expectedType, false);
+        Opened opened = open(envelope, null, expectedType, false);
         if (!nonces.firstUse(opened.from(), opened.nonce())) {
             throw PeerRefusal.replayed("This message (nonce " + opened.nonce() + ") was received before");
         }
@@ -116,7 +120,18 @@ public class Envelopes {
      * rules out the replay of an old answer.
      */
     public Opened openAnswer(JsonNode envelope, String expectedType, String expectedFrom, String requestNonce) {
-        Opened opened = open(envelope, expectedType, true);
+        return openAnswer(envelope, null, expectedType, expectedFrom, requestNonce);
+    }
+
+    /**
+     * As {@link #openAnswer(JsonNode, String, String, String)}, for an answer read from
+     * {@code written}: when those bytes are in the form {@link #sealWritten} gives (the signature
+     * first, then the signed canonical form), the signature is checked against their hash, and
+     * the canonical form is not computed again from the parsed envelope; otherwise, or when that
+     * check fails, it is.
+     */
+    public Opened openAnswer(JsonNode envelope, byte[] written, String expectedType, String expectedFrom, String requestNonce) {
+        Opened opened = open(envelope, written, expectedType, true);
         if (expectedFrom != null && !expectedFrom.equals(opened.from())) {
             throw PeerRefusal.unauthenticated("wrong-peer", "The answer comes from node " + opened.from() + ", not " + expectedFrom);
         }
@@ -128,10 +143,10 @@ public class Envelopes {
 
     /** A node's self-description, addressed to anyone. */
     public Opened openInfo(JsonNode envelope) {
-        return open(envelope, "info", true);
+        return open(envelope, null, "info", true);
     }
 
-    private Opened open(JsonNode envelope, String expectedType, boolean mayBeForAnyone) {
+    private Opened open(JsonNode envelope, byte[] written, String expectedType, boolean mayBeForAnyone) {
         if (envelope == null || !envelope.isObject()) {
             throw PeerRefusal.badRequest("invalid-envelope", "A peer message is a signed envelope (a JSON object)");
         }
@@ -161,11 +176,13 @@ public class Envelopes {
         if (!from.equals(NodeIds.of(publicKey))) {
             throw PeerRefusal.unauthenticated("sender-not-key", "from is not the NodeId of the key that signed the message");
         }
-        String hash;
-        try {
-            hash = LedgerHashes.hashWithout(envelope, "signature");
-        } catch (IllegalArgumentException e) {
-            throw PeerRefusal.badRequest("invalid-envelope", "The envelope has no canonical form: " + e.getMessage());
+        String hash = writtenHash(written);
+        if (hash == null || !LedgerHashes.signatureValid(envelope, hash)) {
+            try {
+                hash = LedgerHashes.hashWithout(envelope, "signature");
+            } catch (IllegalArgumentException e) {
+                throw PeerRefusal.badRequest("invalid-envelope", "The envelope has no canonical form: " + e.getMessage());
+            }
         }
         if (!LedgerHashes.signatureValid(envelope, hash)) {
             throw PeerRefusal.unauthenticated("invalid-signature", "The message's signature does not verify");
@@ -187,6 +204,36 @@ public class Envelopes {
         String inReplyTo = envelope.path("inReplyTo").isString() ? envelope.path("inReplyTo").stringValue() : null;
         return new Opened(type, from, signature.path("publicKey").stringValue(), nonce, inReplyTo, ts, envelope.path("body"),
                 (ObjectNode) envelope);
+    }
+
+    /**
+     * The hash of the signed part of an envelope written as {@link #sealWritten} writes it,
+     * {@code {"signature":{...},<the rest>}}: the SHA-256 of {@code {<the rest>}}, the bytes that
+     * were parsed into the envelope's other members; null when the bytes are not in that form.
+     * (A "signature" member in the rest would make the parsed envelope use that one, which would
+     * then have to sign bytes that hold it: no key holder can make such a signature.)
+     */
+    String writtenHash(byte[] written) {
+        if (written == null) {
+            return null;
+        }
+        try (JsonParser parser = json.createParser(written)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT || parser.nextToken() != JsonToken.PROPERTY_NAME
+                    || !"signature".equals(parser.currentName()) || parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            parser.skipChildren();
+            long end = parser.currentLocation().getByteOffset(); // just after the signature's closing brace
+            if (end <= 0 || end >= written.length || written[(int) end] != ',') {
+                return null;
+            }
+            MessageDigest sha256 = SignatureVerifier.sha256();
+            sha256.update((byte) '{');
+            sha256.update(written, (int) end + 1, written.length - (int) end - 1);
+            return LedgerHashes.hex(sha256.digest());
+        } catch (JacksonException e) {
+            return null;
+        }
     }
 
     private static String text(JsonNode envelope, String field) {

@@ -104,6 +104,34 @@ public class EnvelopesIT {
         assertRefused(() -> a.openAnswer(JSON.readTree(changed), "dockets.answer", nodeB, nonce), 401, "invalid-signature");
     }
 
+    /** Opened with the bytes it came in: checked against their hash, and refused the same way when one byte differs. */
+    @Test
+    void anAnswerOpenedWithItsBytesIsCheckedAgainstThem() {
+        String nonce = a.seal("dockets", nodeB, null, JSON.createObjectNode()).path("nonce").asString();
+        ObjectNode body = JSON.createObjectNode().put("registerId", "r").put("text", "caf\u00e9 \"quoted\" }{");
+        body.putArray("dockets").addObject().put("height", 0);
+        byte[] written = b.sealWritten("dockets.answer", nodeA, nonce, body);
+        // the hash of the bytes as written is the hash the protocol defines (of the canonical form), found without it
+        assertThat(a.writtenHash(written)).isEqualTo(dev.cairn.ledger.LedgerHashes.hashWithout(JSON.readTree(written), "signature"));
+        assertThat(a.openAnswer(JSON.readTree(written), written, "dockets.answer", nodeB, nonce).body()).isEqualTo(body);
+
+        byte[] changed = new String(written, java.nio.charset.StandardCharsets.UTF_8).replace("\"height\":0", "\"height\":1")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertRefused(() -> a.openAnswer(JSON.readTree(changed), changed, "dockets.answer", nodeB, nonce), 401, "invalid-signature");
+
+        // the same envelope written another way (members in another order, white space): checked through its canonical form
+        byte[] rewritten = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(b.seal("dockets.answer", nodeA, nonce, body));
+        assertThat(a.writtenHash(rewritten)).isNull();
+        assertThat(a.openAnswer(JSON.readTree(rewritten), rewritten, "dockets.answer", nodeB, nonce).body()).isEqualTo(body);
+
+        // a second signature member after the signed part is what the parsed envelope holds: it signs nothing here
+        String forged = new String(written, java.nio.charset.StandardCharsets.UTF_8);
+        String otherSignature = JSON.readTree(b.sealWritten("dockets.answer", nodeA, nonce, JSON.createObjectNode())).path("signature").toString();
+        byte[] doubled = (forged.substring(0, forged.length() - 1) + ",\"signature\":" + otherSignature + "}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertRefused(() -> a.openAnswer(JSON.readTree(doubled), doubled, "dockets.answer", nodeB, nonce), 401, "invalid-signature");
+    }
+
     private static void assertRefused(Runnable call, int status, String type) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(ApiException.class, e -> {
             assertThat(e.getStatusCode().value()).isEqualTo(status);
