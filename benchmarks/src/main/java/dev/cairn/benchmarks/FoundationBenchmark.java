@@ -36,9 +36,10 @@ public final class FoundationBenchmark {
         Report report = new Report("Foundation: start-up, memory, gateway overhead",
                 "Produced by `bin/cairn bench foundation` (dev.cairn.benchmarks.FoundationBenchmark). Embedded stores "
                         + "(MongoDB wire server, memory backend; PostgreSQL; Redis). JVM flags of every replica: `"
-                        + String.join(" ", ClusterSpec.DEFAULT_JVM_OPTIONS) + "` (and `" + String.join(" ", ClusterSpec.QUICK_JIT)
-                        + "` except in " + String.join(" and ", new java.util.TreeSet<>(ClusterSpec.FULL_JIT_SERVICES))
-                        + "), plus an application class-data-sharing "
+                        + String.join(" ", ClusterSpec.DEFAULT_JVM_OPTIONS) + " " + String.join(" ", ClusterSpec.HEAP) + "` (and `"
+                        + String.join(" ", ClusterSpec.QUICK_JIT) + "`), except in "
+                        + String.join(" and ", new java.util.TreeSet<>(ClusterSpec.FULL_JIT_SERVICES)) + ", which keep both JIT tiers and have `"
+                        + String.join(" ", ClusterSpec.BULK_HEAP) + "`; plus an application class-data-sharing "
                         + "archive per jar (see local-cluster `CdsArchive`).");
 
         report.line("## Cold start");
