@@ -56,9 +56,9 @@ public final class ClusterSpec {
      * give megabytes per request (a batch of a hundred dockets is a few MB of JSON, and its parsed
      * form ten times that): a young generation that holds a batch's garbage, so that it dies
      * there. With {@link #HEAP}, the parsed batches outlived the young generation, were promoted
-     * and collected by full collections: in one peer catch-up (`bin/cairn bench peer`), the
-     * register and peer replicas of both installations spent 25 s of 90 in the collector, and
-     * the catch-up made 2,312 transactions/s; with this heap, 3.5 s and 3,267 transactions/s.
+     * and collected by full collections: over two peer catch-ups of 40,000 transactions
+     * (`bin/cairn bench peer`), the register and peer replicas of both installations spent 24 s
+     * in the collector; with this heap, 3 s (docs/local-cluster.md).
      */
     public static final List<String> BULK_HEAP = List.of("-Xms256m", "-Xmx384m", "-Xmn160m");
 

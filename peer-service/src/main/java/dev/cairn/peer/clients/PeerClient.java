@@ -101,15 +101,15 @@ public class PeerClient {
         }
     }
 
+    /** An answer's bytes as they came, and parsed. */
+    private record Received(byte[] bytes, JsonNode body) {
+    }
+
     /**
      * One exchange, over within the request's timeout plus {@link #BODY_GRACE} whatever happens: a
      * peer (or a proxy on the way) that stops sending in the middle of an answer must not hold a
      * replication loop for ever.
      */
-    /** An answer's bytes as they came, and parsed. */
-    private record Received(byte[] bytes, JsonNode body) {
-    }
-
     private Received exchange(HttpRequest request, URI base) {
         Duration deadline = request.timeout().orElse(Duration.ofSeconds(30)).plus(BODY_GRACE);
         CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());

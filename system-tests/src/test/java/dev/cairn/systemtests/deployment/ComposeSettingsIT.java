@@ -19,7 +19,7 @@ class ComposeSettingsIT {
 
     private static final Path ROOT = Path.of(System.getProperty("cairn.root", "..")).toAbsolutePath().normalize();
     /** Read by the JVM itself, not by Spring. */
-    private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS", "MALLOC_ARENA_MAX");
+    private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "MALLOC_ARENA_MAX");
 
     private final ComposeProject project = new ComposeProject(ROOT.resolve("compose"));
 
