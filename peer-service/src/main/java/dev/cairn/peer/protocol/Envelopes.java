@@ -183,9 +183,9 @@ public class Envelopes {
             } catch (IllegalArgumentException e) {
                 throw PeerRefusal.badRequest("invalid-envelope", "The envelope has no canonical form: " + e.getMessage());
             }
-        }
-        if (!LedgerHashes.signatureValid(envelope, hash)) {
-            throw PeerRefusal.unauthenticated("invalid-signature", "The message's signature does not verify");
+            if (!LedgerHashes.signatureValid(envelope, hash)) {
+                throw PeerRefusal.unauthenticated("invalid-signature", "The message's signature does not verify");
+            }
         }
         if (!identity.nodeId().equals(to) && !(mayBeForAnyone && ANYONE.equals(to))) {
             throw PeerRefusal.forbidden("not-for-this-node", "The message is meant for node " + to + ", not " + identity.nodeId());
