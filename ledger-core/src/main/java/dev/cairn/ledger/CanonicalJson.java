@@ -79,19 +79,26 @@ public final class CanonicalJson {
     }
 
     private static void writeObject(JsonNode node, Collection<String> leftOut, Utf8 out) {
-        if (leftOut.isEmpty() && inOrder(node)) { // parsed from canonical JSON, as most records are: no list to sort
-            out.ascii('{');
-            int i = 0;
-            for (Map.Entry<String, JsonNode> member : node.properties()) {
-                if (i++ > 0) {
-                    out.ascii(',');
-                }
-                out.string(member.getKey());
-                out.ascii(':');
-                write(member.getValue(), out);
+        out.ascii('{');
+        int i = 0;
+        for (Map.Entry<String, JsonNode> member : membersInOrder(node, leftOut)) {
+            if (i++ > 0) {
+                out.ascii(',');
             }
-            out.ascii('}');
-            return;
+            out.string(member.getKey());
+            out.ascii(':');
+            write(member.getValue(), out);
+        }
+        out.ascii('}');
+    }
+
+    /**
+     * The object's members but those left out, sorted by name (UTF-16 code unit order, String's
+     * own); as they are when they are in order already, as in an object parsed from canonical JSON.
+     */
+    private static Iterable<Map.Entry<String, JsonNode>> membersInOrder(JsonNode node, Collection<String> leftOut) {
+        if (leftOut.isEmpty() && inOrder(node)) {
+            return node.properties();
         }
         List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.size());
         for (Map.Entry<String, JsonNode> member : node.properties()) {
@@ -99,17 +106,8 @@ public final class CanonicalJson {
                 members.add(member);
             }
         }
-        members.sort(Map.Entry.comparingByKey()); // String order is UTF-16 code unit order
-        out.ascii('{');
-        for (int i = 0; i < members.size(); i++) {
-            if (i > 0) {
-                out.ascii(',');
-            }
-            out.string(members.get(i).getKey());
-            out.ascii(':');
-            write(members.get(i).getValue(), out);
-        }
-        out.ascii('}');
+        members.sort(Map.Entry.comparingByKey());
+        return members;
     }
 
     private static boolean inOrder(JsonNode object) {
