@@ -51,9 +51,13 @@ public class RegisterService {
         return found(http.get("/api/registers/" + id + "/dockets/" + height), "reading docket " + height + " of register " + id);
     }
 
-    /** Up to {@code limit} dockets from {@code from}, each with its transactions, exactly as signed. */
-    public JsonNode chain(String id, long from, int limit) {
-        ServiceHttp.Answer answer = http.get("/api/registers/" + id + "/chain?from=" + from + "&limit=" + limit);
+    /**
+     * Up to {@code limit} dockets from {@code from}, each with its transactions, exactly as signed;
+     * the register service first waits up to {@code waitMillis} (at most 5 s) for a docket above
+     * {@code from}.
+     */
+    public JsonNode chain(String id, long from, int limit, long waitMillis) {
+        ServiceHttp.Answer answer = http.get("/api/registers/" + id + "/chain?from=" + from + "&limit=" + limit + "&waitMillis=" + waitMillis);
         if (!answer.ok()) {
             throw failed(answer, "reading the chain of register " + id);
         }

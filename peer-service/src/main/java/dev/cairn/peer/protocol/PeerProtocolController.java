@@ -45,6 +45,8 @@ import dev.cairn.platform.problem.ApiException;
 class PeerProtocolController {
 
     private static final Logger log = LoggerFactory.getLogger(PeerProtocolController.class);
+    /** How long one chain read of a long poll waits in the register service (which allows 5 s). */
+    private static final long CHAIN_WAIT_MILLIS = 5_000;
 
     private final Envelopes envelopes;
     private final PeerDirectory directory;
@@ -88,7 +90,7 @@ class PeerProtocolController {
     }
 
     @PostMapping("/dockets")
-    ResponseEntity<byte[]> dockets(@RequestBody(required = false) JsonNode request) throws InterruptedException {
+    ResponseEntity<byte[]> dockets(@RequestBody(required = false) JsonNode request) {
         Envelopes.Opened opened = admitted(request, "dockets");
         JsonNode body = opened.body();
         String registerId = body.path("registerId").asString("");
@@ -107,11 +109,11 @@ class PeerProtocolController {
             throw refused(opened, ApiException.notFound("register-not-advertised", "This installation does not offer register " + registerId));
         }
         long deadline = System.nanoTime() + wait * 1_000_000_000L;
-        JsonNode chain = registers.chain(registerId, from, limit);
-        // a follower asks from the docket it holds (to compare it): wait for one after it
-        while (chain.path("sealedHeight").asLong(-1) <= from && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            chain = registers.chain(registerId, from, limit);
+        JsonNode chain = registers.chain(registerId, from, limit, 0);
+        // a follower asks from the docket it holds (to compare it): the register service holds each read until one after it is sealed
+        long left;
+        while (chain.path("sealedHeight").asLong(-1) <= from && (left = (deadline - System.nanoTime()) / 1_000_000) > 0) {
+            chain = registers.chain(registerId, from, limit, Math.min(left, CHAIN_WAIT_MILLIS));
         }
         ObjectNode answer = json.createObjectNode().put("registerId", registerId);
         answer.set("dockets", chain.path("dockets").isArray() ? chain.path("dockets") : json.createArrayNode());

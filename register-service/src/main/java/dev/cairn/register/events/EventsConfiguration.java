@@ -49,11 +49,13 @@ class EventsConfiguration implements WebSocketConfigurer {
     }
 
     @Bean(destroyMethod = "stop")
-    RedisSubscription registerEventSubscription(RedisConnectionFactory connections, JsonMapper json, TaskScheduler scheduler) {
+    RedisSubscription registerEventSubscription(RedisConnectionFactory connections, JsonMapper json, TaskScheduler scheduler,
+            DocketArrivals arrivals) {
         // one thread: each register's events reach its followers in the order they were published
         return RedisSubscription.create("register events", "register-events", 1, connections, scheduler,
                 container -> container.addMessageListener((message, pattern) -> {
                     JsonNode body = json.readTree(message.getBody());
+                    arrivals.sealed(body.path("registerId").asString());
                     handler.deliver(body.path("registerId").asString(), (ArrayNode) body.path("events"));
                 }, new PatternTopic(RegisterEvents.CHANNEL_PREFIX + "*")));
     }

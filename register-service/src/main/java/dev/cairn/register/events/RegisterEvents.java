@@ -42,11 +42,13 @@ public class RegisterEvents {
     private final LedgerStore store;
     private final StringRedisTemplate redis;
     private final JsonMapper json;
+    private final DocketArrivals arrivals;
 
-    public RegisterEvents(LedgerStore store, StringRedisTemplate redis, JsonMapper json) {
+    public RegisterEvents(LedgerStore store, StringRedisTemplate redis, JsonMapper json, DocketArrivals arrivals) {
         this.store = store;
         this.redis = redis;
         this.json = json;
+        this.arrivals = arrivals;
     }
 
     /** Tells every replica about a sealed docket. Best effort: a lost message is recovered by sequence number. */
@@ -56,6 +58,7 @@ public class RegisterEvents {
 
     /** The same, with the docket's transaction documents at hand (the writer has them), so that none is read back. */
     public void publish(String registerId, Document docket, List<Document> transactions) {
+        arrivals.sealed(registerId);
         try {
             ObjectNode message = json.createObjectNode();
             message.put("registerId", registerId);

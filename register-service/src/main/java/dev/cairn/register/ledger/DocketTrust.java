@@ -2,7 +2,9 @@ package dev.cairn.register.ledger;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
@@ -42,7 +44,17 @@ public class DocketTrust {
         }
     }
 
+    /** Dockets read by height to bring a register's known key changes up to date; more than this are searched for instead. */
+    private static final int LOOKED_UP_AT_ONCE = 64;
+    private static final int REGISTERS_KEPT = 1_000;
+
     private final JsonMapper json;
+    private final Map<String, KnownChanges> knownChanges = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, KnownChanges> eldest) {
+            return size() > REGISTERS_KEPT;
+        }
+    };
 
     public DocketTrust(JsonMapper json) {
         this.json = json;
@@ -135,24 +147,54 @@ public class DocketTrust {
     }
 
     /**
-     * The key changes sealed up to {@code height}, in order, each with the height of the docket
-     * that sealed it: found through the dockets that name them ({@code keyChanges}), a few among
-     * many, without reading transactions. (Dockets sealed before keys were kept hold no key changes.)
+     * The key changes sealed up to {@code height} (the height of a stored docket), in order, each
+     * with the height of the docket that sealed it: found through the dockets that name them
+     * ({@code keyChanges}), a few among many, without reading transactions. Sealed dockets never
+     * change, so what was found up to a height is kept, and a later call reads only the dockets
+     * sealed since (by height, when they are few). (Dockets sealed before keys were kept hold no
+     * key changes.)
      */
     public List<Change> changes(LedgerStore.Ledger ledger, long height) {
-        List<Change> changes = new ArrayList<>();
-        for (Document docket : ledger.dockets().find(Filters.exists("keyChanges")).sort(Sorts.ascending("_id"))) {
-            long at = ((Number) docket.get("_id")).longValue();
-            if (at > height) {
-                break;
+        KnownChanges known;
+        synchronized (knownChanges) {
+            known = knownChanges.get(ledger.registerId());
+        }
+        if (known == null || height - known.upTo() > LOOKED_UP_AT_ONCE) {
+            known = new KnownChanges(height, changesNamedBy(ledger, ledger.dockets().find(Filters.and(Filters.exists("keyChanges"),
+                    Filters.lte("_id", height))).sort(Sorts.ascending("_id"))));
+        } else if (known.upTo() < height) {
+            List<Document> since = new ArrayList<>();
+            for (Document docket : ledger.docketsFrom(known.upTo() + 1, (int) (height - known.upTo()))) {
+                if (docket.containsKey("keyChanges")) {
+                    since.add(docket);
+                }
             }
+            List<Change> changes = new ArrayList<>(known.changes());
+            changes.addAll(changesNamedBy(ledger, since));
+            known = new KnownChanges(height, List.copyOf(changes));
+        }
+        synchronized (knownChanges) {
+            knownChanges.merge(ledger.registerId(), known, (a, b) -> a.upTo() >= b.upTo() ? a : b);
+        }
+        return known.changes().stream().filter(change -> change.height() <= height).toList();
+    }
+
+    /** The key changes that these dockets (in height order) name, in order. */
+    private List<Change> changesNamedBy(LedgerStore.Ledger ledger, Iterable<Document> dockets) {
+        List<Change> changes = new ArrayList<>();
+        for (Document docket : dockets) {
+            long at = ((Number) docket.get("_id")).longValue();
             List<String> ids = docket.getList("keyChanges", String.class);
             for (Document tx : ledger.transactions().find(Filters.in("_id", ids))) {
                 changes.add(new Change(at, ids.indexOf(tx.getString("_id")), json.readTree(tx.getString("raw"))));
             }
         }
         changes.sort(Comparator.comparingLong(Change::height).thenComparingInt(Change::index));
-        return changes;
+        return List.copyOf(changes);
+    }
+
+    /** The key changes of a register sealed up to height {@code upTo}. */
+    private record KnownChanges(long upTo, List<Change> changes) {
     }
 
     /** A key change, sealed in the docket at {@code height}; in force from {@code height + 1}. */

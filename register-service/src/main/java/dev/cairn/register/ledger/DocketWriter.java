@@ -196,6 +196,7 @@ public class DocketWriter {
             clearLost(ledger, height, winner, txIds);
             return new Stored(sameOrConflict(ledger, winner, docket, txIds.size()), winner, false);
         }
+        ledger.stored(height);
         registry.advance(ledger.registerId(), height, hash);
         events.publish(ledger.registerId(), docketDocument, staged);
         return new Stored(Written.of(ledger.registerId(), height, hash, txIds.size(), sealed.after()), docketDocument, true);

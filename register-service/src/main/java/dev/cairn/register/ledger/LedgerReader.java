@@ -72,9 +72,9 @@ public class LedgerReader {
         return Optional.ofNullable(store.of(registerId).latestDocket());
     }
 
+    /** The dockets at heights {@code from} to {@code from + limit - 1} (fewer at the chain's end), in height order. */
     public List<Document> dockets(String registerId, long from, int limit) {
-        return store.of(registerId).dockets().find(Filters.gte("_id", from)).sort(Sorts.ascending("_id")).limit(limit)
-                .into(new ArrayList<>());
+        return store.of(registerId).docketsFrom(from, limit);
     }
 
     /** The hashes of the dockets below {@code height}, in height order: the leaves of the docket tree. */

@@ -1,13 +1,20 @@
 package dev.cairn.register.ledger;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import org.bson.Document;
 
@@ -30,17 +37,84 @@ import dev.cairn.register.config.RegisterProperties;
 @Component
 public class LedgerStore {
 
-    public record Ledger(String registerId, MongoCollection<Document> dockets, MongoCollection<Document> transactions) {
+    /**
+     * One register's collections. Dockets are stored in height order without gaps (a docket is
+     * written only on the one below it, and none is ever deleted), so the latest is found by
+     * looking up heights from the greatest one seen, by {@code _id}, rather than by sorting the
+     * collection: on a real MongoDB both walk the {@code _id} index, but the embedded server
+     * serves only equality and {@code $in} from an index and would read every docket to sort them.
+     */
+    public record Ledger(String registerId, MongoCollection<Document> dockets, MongoCollection<Document> transactions, AtomicLong latestSeen) {
+
+        /** Heights looked up at once when the latest docket is searched for from the greatest one seen. */
+        static final int LATEST_WINDOW = 16;
 
         /** The docket at the greatest height, or null before genesis. */
         public Document latestDocket() {
-            return dockets.find().sort(Sorts.descending("_id")).limit(1).first();
+            long seen = latestSeen.get();
+            if (seen >= 0) {
+                Document latest = latestFrom(seen);
+                if (latest != null) {
+                    latestSeen.accumulateAndGet(height(latest), Math::max);
+                    return latest;
+                }
+            }
+            // nothing seen yet, or the docket seen is gone (the database was dropped): sort them all, once
+            Document latest = dockets.find().sort(Sorts.descending("_id")).limit(1).first();
+            latestSeen.set(latest == null ? -1 : height(latest));
+            return latest;
+        }
+
+        /** A docket of this register was stored at {@code height}: the search for the latest starts there from now on. */
+        public void stored(long height) {
+            latestSeen.accumulateAndGet(height, Math::max);
+        }
+
+        /** The latest docket when the one at {@code seen} is stored; null when it is not. */
+        private Document latestFrom(long seen) {
+            List<Document> found = docketsFrom(seen, LATEST_WINDOW);
+            if (found.isEmpty() || height(found.get(0)) != seen) {
+                return null;
+            }
+            Document latest = found.get(found.size() - 1);
+            if (found.size() < LATEST_WINDOW) {
+                return latest;
+            }
+            // other writers stored many since: find the greatest height from the heights alone, then read that docket
+            long top = height(latest);
+            int window = LATEST_WINDOW * 4;
+            while (true) {
+                List<Long> heights = new ArrayList<>(window);
+                dockets.find(Filters.in("_id", LongStream.range(top, top + window).boxed().toList())).projection(Projections.include("_id"))
+                        .forEach(d -> heights.add(height(d)));
+                top = heights.stream().mapToLong(Long::longValue).max().orElse(top);
+                if (heights.size() < window) {
+                    Document docket = dockets.find(Filters.eq("_id", top)).first();
+                    return docket != null ? docket : latest;
+                }
+                window = Math.min(window * 4, 4_096);
+            }
+        }
+
+        /**
+         * The dockets stored at heights {@code from} to {@code from + count - 1}, in height order,
+         * looked up by {@code _id} (a gap in the chain shows as a missing height).
+         */
+        public List<Document> docketsFrom(long from, int count) {
+            List<Long> heights = LongStream.range(from, from + count).boxed().toList();
+            return dockets.find(Filters.in("_id", heights)).sort(Sorts.ascending("_id")).into(new ArrayList<>(count));
+        }
+
+        public static long height(Document docket) {
+            return ((Number) docket.get("_id")).longValue();
         }
     }
 
     private final MongoClient client;
     private final String prefix;
     private final Set<String> indexed = ConcurrentHashMap.newKeySet();
+    /** The greatest docket height seen of each register: where the search for its latest docket starts. */
+    private final Map<String, AtomicLong> latestSeen = new ConcurrentHashMap<>();
 
     public LedgerStore(MongoClient client, RegisterProperties properties) {
         this.client = client;
@@ -53,7 +127,8 @@ public class LedgerStore {
 
     public Ledger of(String registerId) {
         MongoDatabase database = client.getDatabase(databaseName(registerId));
-        Ledger ledger = new Ledger(registerId, database.getCollection("dockets"), database.getCollection("transactions"));
+        Ledger ledger = new Ledger(registerId, database.getCollection("dockets"), database.getCollection("transactions"),
+                latestSeen.computeIfAbsent(registerId, id -> new AtomicLong(-1)));
         if (indexed.add(registerId)) {
             MongoCollection<Document> transactions = ledger.transactions();
             transactions.createIndex(Indexes.ascending("height"));

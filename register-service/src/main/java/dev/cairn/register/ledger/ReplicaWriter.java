@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Sorts;
 import org.bson.Document;
 import tools.jackson.databind.JsonNode;
 
@@ -157,8 +156,7 @@ public class ReplicaWriter {
             return 0;
         }
         Map<Long, Document> stored = new HashMap<>();
-        ledger.dockets().find(Filters.and(Filters.gte("_id", first), Filters.lt("_id", first + overlap))).sort(Sorts.ascending("_id"))
-                .forEach(d -> stored.put(((Number) d.get("_id")).longValue(), d));
+        ledger.docketsFrom(first, overlap).forEach(d -> stored.put(LedgerStore.Ledger.height(d), d));
         for (int i = 0; i < overlap; i++) {
             long height = first + i;
             JsonNode docket = entries.get(i).docket();

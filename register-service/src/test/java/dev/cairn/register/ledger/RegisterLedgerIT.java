@@ -319,6 +319,8 @@ class RegisterLedgerIT {
     void aKeyChangeSealedOnTheRegisterHandsSealingToTheNewKeyAndRetiresTheOld() {
         byte[] newKey = LedgerFixture.newKey();
         byte[] oldKey = fixture.validatorKey();
+        String sealingKeys = "/api/registers/" + registerId + "/sealing-keys";
+        assertThat(json(call(first, "GET", sealingKeys, admin, null)).path("changes").size()).isZero();
         ObjectNode notByASealer = fixture.keyChange(registerId, LedgerFixture.newKey(), List.of(newKey), List.of(oldKey));
         assertProblem(call(first, "POST", dockets(), validator,
                 fixture.docket(registerId, 1, genesisHash, List.of(notByASealer)).toString()), 400, "invalid-docket");
@@ -340,6 +342,19 @@ class RegisterLedgerIT {
         assertThat(keys.path("changes").get(0).path("height").asLong()).isEqualTo(1);
         assertThat(keys.path("changes").get(0).path("effectiveFrom").asLong()).isEqualTo(2);
         assertThat(keys.path("changes").get(0).path("txId").asString()).isEqualTo(change.path("txId").asString());
+
+        // a second change: both replicas list both, the one that listed the first from what it had found already
+        byte[] thirdKey = LedgerFixture.newKey();
+        ObjectNode again = fixture.keyChange(registerId, newKey, List.of(thirdKey), List.of(newKey));
+        ObjectNode three = fixture.docket(registerId, 3, LedgerFixture.hash(byNew), List.of(again), newKey);
+        assertThat(call(second, "POST", dockets(), validator, three.toString()).statusCode()).isEqualTo(201);
+        for (ConfigurableApplicationContext replica : List.of(first, second)) {
+            JsonNode both = json(call(replica, "GET", sealingKeys, admin, null));
+            assertThat(both.path("sealingKeys").get(0).path("id").asString()).isEqualTo(LedgerFixture.sealingKey(thirdKey).id());
+            assertThat(both.path("changes").size()).isEqualTo(2);
+            assertThat(both.path("changes").get(1).path("height").asLong()).isEqualTo(3);
+            assertThat(both.path("changes").get(1).path("txId").asString()).isEqualTo(again.path("txId").asString());
+        }
         JsonNode verified = json(call(second, "GET", "/api/registers/" + registerId + "/verify", admin, null));
         assertThat(verified.path("ok").asBoolean()).as(verified.toString()).isTrue();
     }
@@ -483,6 +498,53 @@ class RegisterLedgerIT {
         List<String> truncated = new ArrayList<>(lines);
         truncated.remove(4);
         assertThat(verifyExport(truncated).reason()).contains("missing");
+    }
+
+    @Test
+    void aReplicaFindsTheLatestDocketAfterTheOtherWroteManyAndTheChainCheckFindsADocketDeletedBelowIt() {
+        // the first replica has seen height 0 (it read the register); the second seals 40 dockets after it
+        String previous = genesisHash;
+        for (int height = 1; height <= 40; height++) {
+            ObjectNode docket = fixture.docket(registerId, height, previous, List.of(fixture.action(registerId, 8000 + height)));
+            assertThat(call(second, "POST", dockets(), validator, docket.toString()).statusCode()).isEqualTo(201);
+            previous = LedgerFixture.hash(docket);
+        }
+        assertThat(json(call(first, "GET", "/api/registers/" + registerId + "/dockets/latest", admin, null)).path("height").asLong()).isEqualTo(40);
+        JsonNode page = json(call(first, "GET", "/api/registers/" + registerId + "/dockets?from=35&limit=20", admin, null));
+        assertThat(page.path("items").size()).isEqualTo(6);
+        assertThat(page.path("items").get(0).path("height").asLong()).isEqualTo(35);
+        ObjectNode next = fixture.docket(registerId, 41, previous, List.of(fixture.action(registerId, 8041)));
+        assertThat(call(first, "POST", dockets(), validator, next.toString()).statusCode()).isEqualTo(201);
+        ObjectNode after = fixture.docket(registerId, 42, LedgerFixture.hash(next), List.of(fixture.action(registerId, 8042)));
+        assertThat(call(second, "POST", dockets(), validator, after.toString()).statusCode()).isEqualTo(201);
+        assertThat(json(call(second, "GET", "/api/registers/" + registerId, admin, null)).path("height").asLong()).isEqualTo(42);
+        assertThat(json(call(second, "GET", "/api/registers/" + registerId + "/verify", admin, null)).path("ok").asBoolean()).isTrue();
+
+        // a docket deleted in the database below the latest: the chain check stops at it
+        direct.getDatabase("test_register_" + registerId).getCollection("dockets").deleteOne(Filters.eq("_id", 17L));
+        JsonNode report = json(call(first, "GET", "/api/registers/" + registerId + "/verify", admin, null));
+        assertThat(report.path("ok").asBoolean()).isFalse();
+        assertThat(report.path("height").asLong()).isEqualTo(17);
+        assertThat(report.path("reason").asString()).contains("docket missing");
+    }
+
+    @Test
+    void aChainReadWaitsForTheNextDocketSealedThroughTheOtherReplica() throws Exception {
+        String chain = "/api/registers/" + registerId + "/chain?from=0&limit=10&waitMillis=5000";
+        CompletableFuture<HttpResponse<String>> waiting = CompletableFuture.supplyAsync(() -> call(first, "GET", chain, admin, null));
+        Thread.sleep(300);
+        ObjectNode one = fixture.docket(registerId, 1, genesisHash, List.of(fixture.action(registerId, 91)));
+        assertThat(call(second, "POST", dockets(), validator, one.toString()).statusCode()).isEqualTo(201);
+
+        JsonNode answer = json(waiting.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertThat(answer.path("sealedHeight").asLong()).isEqualTo(1);
+        assertThat(answer.path("dockets").get(1).path("docket").path("hash").asString()).isEqualTo(LedgerFixture.hash(one));
+        // nothing above the latest within the time: the latest, as without waiting
+        JsonNode timedOut = json(call(second, "GET", "/api/registers/" + registerId + "/chain?from=1&waitMillis=200", admin, null));
+        assertThat(timedOut.path("sealedHeight").asLong()).isEqualTo(1);
+        assertThat(timedOut.path("dockets").size()).isOne();
+        assertProblem(call(first, "GET", "/api/registers/" + registerId + "/chain?from=0&waitMillis=5001", admin, null), 400, "invalid-wait");
+        assertProblem(call(first, "GET", "/api/registers/" + registerId + "/chain?from=0&waitMillis=-1", admin, null), 400, "invalid-wait");
     }
 
     /** Seals dockets 1 and 2 of one action each; answers their request bodies. */
