@@ -109,17 +109,19 @@ class PeerProtocolController {
             throw refused(opened, ApiException.notFound("register-not-advertised", "This installation does not offer register " + registerId));
         }
         long deadline = System.nanoTime() + wait * 1_000_000_000L;
-        JsonNode chain = registers.chain(registerId, from, limit, 0);
-        // a follower asks from the docket it holds (to compare it): the register service holds each read until one after it is sealed
-        long left;
-        while (chain.path("sealedHeight").asLong(-1) <= from && (left = (deadline - System.nanoTime()) / 1_000_000) > 0) {
-            long asked = Math.min(left, CHAIN_WAIT_MILLIS);
+        // a follower asks from the docket it holds (to compare it): the register service holds each read until one after it is
+        // sealed, and answers at once when there is one already
+        JsonNode chain;
+        boolean waiting;
+        do {
+            long asked = Math.max(0, Math.min((deadline - System.nanoTime()) / 1_000_000, CHAIN_WAIT_MILLIS));
             long started = System.nanoTime();
             chain = registers.chain(registerId, from, limit, asked);
-            if (chain.path("sealedHeight").asLong(-1) <= from && (System.nanoTime() - started) / 1_000_000 < asked / 2) {
+            waiting = chain.path("sealedHeight").asLong(-1) <= from && (deadline - System.nanoTime()) / 1_000_000 > 0;
+            if (waiting && (System.nanoTime() - started) / 1_000_000 < asked / 2) {
                 Thread.sleep(200); // a register service that did not wait (one of an older version, during an upgrade): poll it
             }
-        }
+        } while (waiting);
         ObjectNode answer = json.createObjectNode().put("registerId", registerId);
         answer.set("dockets", chain.path("dockets").isArray() ? chain.path("dockets") : json.createArrayNode());
         answer.put("sealedHeight", chain.path("sealedHeight").asLong(-1));

@@ -84,11 +84,11 @@ public class LedgerStore {
             long top = height(latest);
             int window = LATEST_WINDOW * 4;
             while (true) {
-                List<Long> heights = new ArrayList<>(window);
-                dockets.find(Filters.in("_id", LongStream.range(top, top + window).boxed().toList())).projection(Projections.include("_id"))
-                        .forEach(d -> heights.add(height(d)));
-                top = heights.stream().mapToLong(Long::longValue).max().orElse(top);
-                if (heights.size() < window) {
+                List<Long> stored = new ArrayList<>(window);
+                dockets.find(Filters.in("_id", heights(top, window))).projection(Projections.include("_id"))
+                        .forEach(d -> stored.add(height(d)));
+                top = stored.stream().mapToLong(Long::longValue).max().orElse(top);
+                if (stored.size() < window) {
                     Document docket = dockets.find(Filters.eq("_id", top)).first();
                     return docket != null ? docket : latest;
                 }
@@ -101,8 +101,11 @@ public class LedgerStore {
          * looked up by {@code _id} (a gap in the chain shows as a missing height).
          */
         public List<Document> docketsFrom(long from, int count) {
-            List<Long> heights = LongStream.range(from, from + count).boxed().toList();
-            return dockets.find(Filters.in("_id", heights)).sort(Sorts.ascending("_id")).into(new ArrayList<>(count));
+            return dockets.find(Filters.in("_id", heights(from, count))).sort(Sorts.ascending("_id")).into(new ArrayList<>(count));
+        }
+
+        private static List<Long> heights(long from, int count) {
+            return LongStream.range(from, from + count).boxed().toList();
         }
 
         public static long height(Document docket) {
